@@ -1,0 +1,238 @@
+"""The CPU hot path: whole SGD epochs compiled by Numba.
+
+A training step of a small MLP does a few microseconds of arithmetic. Run as
+framework calls (autograd, an optimizer, a data loader) it costs about a
+millisecond of dispatch. Here one call runs every step of an epoch for every
+network of a group, in compiled code, with the forward pass, the backward pass,
+gradient clipping and the update written out by hand. Matrix products go to
+BLAS through ``np.dot``; everything else is plain loops over preallocated
+buffers, so the steady state allocates nothing.
+
+The engine (``_engine.py``) owns data layout, randomness and bookkeeping; this
+module only does arithmetic on arrays it is given.
+"""
+
+import numpy as np
+from numba import njit
+
+_LINEAR, _RELU, _TANH = 0, 1, 2
+_SQUARED, _LOG = 0, 1
+
+
+@njit(cache=True, nogil=True)
+def _gather(X, rows, mean, inv_scale, out):
+    # Standardize on the fly: X is never copied, whatever its size.
+    for i in range(rows.shape[0]):
+        r = rows[i]
+        for j in range(X.shape[1]):
+            out[i, j] = (X[r, j] - mean[j]) * inv_scale[j]
+
+
+@njit(cache=True, nogil=True)
+def _bias_act(Z, bias, activation):
+    for i in range(Z.shape[0]):
+        for j in range(Z.shape[1]):
+            v = Z[i, j] + bias[j]
+            if activation == _RELU:
+                v = max(v, 0.0)
+            elif activation == _TANH:
+                v = np.tanh(v)
+            Z[i, j] = v
+
+
+@njit(cache=True, nogil=True)
+def _act_grad(G, A, activation):
+    # A holds post-activation values: relu' = [A > 0], tanh' = 1 - A**2.
+    if activation == _RELU:
+        for i in range(G.shape[0]):
+            for j in range(G.shape[1]):
+                if A[i, j] <= 0.0:
+                    G[i, j] = 0.0
+    elif activation == _TANH:
+        for i in range(G.shape[0]):
+            for j in range(G.shape[1]):
+                G[i, j] *= 1.0 - A[i, j] * A[i, j]
+
+
+@njit(cache=True, nogil=True)
+def _output_grad(out, Y, rows, batch_rows, loss, G):
+    """Write dLoss/dout into G (scaled for a batch of ``batch_rows``); return loss sum."""
+    total = 0.0
+    k = out.shape[1]
+    if loss == _SQUARED:
+        # Mean over all batch x output elements, as torch's MSELoss.
+        scale = 2.0 / (batch_rows * k)
+        for i in range(out.shape[0]):
+            r = rows[i]
+            for j in range(k):
+                diff = out[i, j] - Y[r, j]
+                total += diff * diff / k
+                G[i, j] = diff * scale
+    else:
+        scale = 1.0 / batch_rows
+        for i in range(out.shape[0]):
+            r = rows[i]
+            top = out[i, 0]
+            for j in range(1, k):
+                top = max(top, out[i, j])
+            norm = 0.0
+            for j in range(k):
+                norm += np.exp(out[i, j] - top)
+            log_norm = np.log(norm) + top
+            for j in range(k):
+                p = np.exp(out[i, j] - log_norm)
+                total -= Y[r, j] * (out[i, j] - log_norm)
+                G[i, j] = (p - Y[r, j]) * scale
+    return total
+
+
+@njit(cache=True, nogil=True)
+def _accumulate(dst, src, overwrite):
+    if overwrite:
+        dst[:] = src
+    else:
+        dst += src
+
+
+@njit(cache=True, nogil=True)
+def _forward_backward(
+    X, Y, rows, mean, inv_scale, p, g, sizes, w_off, b_off,
+    batch_rows, activation, loss, acts, grads_a, grads_b, tmp, first,
+):
+    """One chunk of rows: forward, loss, backward; gradients go to ``g``."""
+    n = rows.shape[0]
+    n_layers = sizes.shape[0] - 1
+    a_off = 0
+    A0 = acts[: n * sizes[0]].reshape(n, sizes[0])
+    _gather(X, rows, mean, inv_scale, A0)
+    a_starts = np.empty(n_layers + 1, np.int64)
+    a_starts[0] = 0
+    a_off = n * sizes[0]
+    for layer in range(n_layers):
+        fi, fo = sizes[layer], sizes[layer + 1]
+        a_starts[layer + 1] = a_off
+        A = acts[a_starts[layer] : a_starts[layer] + n * fi].reshape(n, fi)
+        Z = acts[a_off : a_off + n * fo].reshape(n, fo)
+        W = p[w_off[layer] : w_off[layer] + fi * fo].reshape(fi, fo)
+        np.dot(A, W, Z)
+        act = activation if layer < n_layers - 1 else _LINEAR
+        _bias_act(Z, p[b_off[layer] : b_off[layer] + fo], act)
+        a_off += n * fo
+    k = sizes[n_layers]
+    out = acts[a_starts[n_layers] : a_starts[n_layers] + n * k].reshape(n, k)
+    G = grads_a[: n * k].reshape(n, k)
+    total = _output_grad(out, Y, rows, batch_rows, loss, G)
+    for layer in range(n_layers - 1, -1, -1):
+        fi, fo = sizes[layer], sizes[layer + 1]
+        A = acts[a_starts[layer] : a_starts[layer] + n * fi].reshape(n, fi)
+        gW = g[w_off[layer] : w_off[layer] + fi * fo].reshape(fi, fo)
+        if first:
+            np.dot(A.T, G, gW)
+        else:
+            t = tmp[: fi * fo].reshape(fi, fo)
+            np.dot(A.T, G, t)
+            gW += t
+        gb = g[b_off[layer] : b_off[layer] + fo]
+        for j in range(fo):
+            s = 0.0
+            for i in range(n):
+                s += G[i, j]
+            gb[j] = s if first else gb[j] + s
+        if layer > 0:
+            W = p[w_off[layer] : w_off[layer] + fi * fo].reshape(fi, fo)
+            G_prev = grads_b[: n * fi].reshape(n, fi)
+            np.dot(G, W.T, G_prev)
+            _act_grad(G_prev, A, activation)
+            grads_a, grads_b = grads_b, grads_a
+            G = G_prev
+    return total
+
+
+@njit(cache=True, nogil=True)
+def _apply_update(p, g, lr, wd, clip, n_weights):
+    """Clip the gradient to norm ``clip`` (if > 0) and take an SGD step.
+
+    Weight decay applies to weights, not biases, and after clipping, as in
+    ``torch.optim.SGD`` with ``clip_grad_norm_`` before ``step``. Returns False
+    (and leaves ``p`` untouched) when the gradient is not finite.
+    """
+    sq = 0.0
+    for i in range(g.shape[0]):
+        sq += g[i] * g[i]
+    if not np.isfinite(sq):
+        return False
+    scale = 1.0
+    if clip > 0.0:
+        norm = np.sqrt(sq)
+        if norm > clip:
+            scale = clip / (norm + 1e-6)
+    step = lr * scale
+    decay = 1.0 - lr * wd
+    if wd != 0.0:
+        for i in range(n_weights):
+            p[i] = p[i] * decay - step * g[i]
+    else:
+        for i in range(n_weights):
+            p[i] -= step * g[i]
+    for i in range(n_weights, p.shape[0]):
+        p[i] -= step * g[i]
+    return True
+
+
+@njit(cache=True, nogil=True)
+def run_epoch(
+    X, Y, mean, inv_scale, order, n_rows, params, lrs, wds, sizes, w_off, b_off,
+    batch_size, chunk, activation, loss, clip, losses,
+):
+    """Run one epoch for each network ``m`` of the group.
+
+    ``order[m, :n_rows[m]]`` are the rows of ``X`` network ``m`` visits this
+    epoch, already shuffled. Batches of ``batch_size`` rows (the last one may be
+    smaller) are processed in chunks of at most ``chunk`` rows whose gradients
+    are summed before the step. ``losses[m]`` receives the mean batch loss.
+    Returns the index of the first network whose loss or gradient stopped being
+    finite, or -1; that network's parameters are those before the bad step.
+    """
+    n_models, n_params = params.shape
+    n_layers = sizes.shape[0] - 1
+    width = 0
+    act_size = 0
+    for s in sizes:
+        width = max(width, s)
+        act_size += s
+    max_w = 0
+    for layer in range(n_layers):
+        max_w = max(max_w, sizes[layer] * sizes[layer + 1])
+    acts = np.empty(chunk * act_size, np.float32)
+    grads_a = np.empty(chunk * width, np.float32)
+    grads_b = np.empty(chunk * width, np.float32)
+    tmp = np.empty(max_w, np.float32)
+    g = np.empty(n_params, np.float32)
+    n_weights = b_off[0]
+    for m in range(n_models):
+        p = params[m]
+        n = n_rows[m]
+        total = 0.0
+        n_steps = 0
+        for start in range(0, n, batch_size):
+            stop = min(start + batch_size, n)
+            batch_rows = stop - start
+            step_loss = 0.0
+            for c0 in range(start, stop, chunk):
+                c1 = min(c0 + chunk, stop)
+                step_loss += _forward_backward(
+                    X, Y, order[m, c0:c1], mean, inv_scale, p, g, sizes, w_off,
+                    b_off, batch_rows, activation, loss, acts, grads_a, grads_b,
+                    tmp, c0 == start,
+                )
+            step_loss /= batch_rows
+            if not np.isfinite(step_loss):
+                losses[m] = step_loss
+                return m
+            if not _apply_update(p, g, lrs[m], wds[m], clip, n_weights):
+                losses[m] = np.inf
+                return m
+            total += step_loss
+            n_steps += 1
+        losses[m] = total / max(n_steps, 1)
+    return -1

@@ -1,0 +1,280 @@
+"""The training engine: groups of MLPs trained by SGD on CPU or GPU.
+
+A *group* is a set of networks that share the architecture, the data and the
+batch size, and may differ in initialization, learning rate, weight decay,
+batch order and training rows (cross-validation folds). The group is trained
+as one computation: on CPU one compiled call per epoch runs every step of
+every network (``_cpu_kernel``); on GPU the networks are stacked along a batch
+dimension and a CUDA graph replays many steps per launch.
+
+This module speaks arrays and tensors. It knows nothing about scikit-learn:
+validation, targets, thresholds and fitted attributes belong to the estimator.
+"""
+
+import numpy as np
+
+from sgdselect import _cpu_kernel
+from sgdselect._network import ACTIVATIONS, LOSSES, Layout, column_norms
+
+# Rows per forward/backward chunk: bounds the activation buffers, so that a
+# full-batch step over 10**6 rows needs kilobytes, not gigabytes, of scratch.
+_CHUNK = 1024
+
+
+class DivergenceError(FloatingPointError):
+    """Raised when a network's loss or gradient stops being finite."""
+
+    def __init__(self, model, loss):
+        self.model = model
+        self.loss = loss
+        super().__init__(f"non-finite loss ({loss}) in network {model}")
+
+
+def resolve_device(device):
+    """Map the estimator's ``device`` string to ``"cpu"`` or a torch device.
+
+    Raises a ``ValueError`` naming the remedy when the device is not there.
+    """
+    if device == "cpu":
+        return "cpu"
+    import torch
+
+    if device == "auto":
+        return torch.device("cuda") if torch.cuda.is_available() else "cpu"
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, ValueError) as exc:
+        raise ValueError(
+            f"device={device!r} is not a device torch knows; use 'cpu', 'cuda', "
+            "'cuda:N' or 'auto'."
+        ) from exc
+    if dev.type == "cpu":
+        return "cpu"
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(
+                f"device={device!r} was requested but CUDA is not available "
+                "(torch.cuda.is_available() is False); use device='cpu' or "
+                "device='auto'."
+            )
+        if dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise ValueError(
+                f"device={device!r} was requested but only "
+                f"{torch.cuda.device_count()} CUDA device(s) are present."
+            )
+    return dev
+
+
+def make_engine(X, Y, mean, inv_scale, layout, *, activation, loss, batch_size,
+                clip, device="cpu"):
+    """Return the engine for ``device`` (``"cpu"`` or a resolved torch device)."""
+    kwargs = dict(activation=activation, loss=loss, batch_size=batch_size, clip=clip)
+    if device == "cpu":
+        return CPUEngine(X, Y, mean, inv_scale, layout, **kwargs)
+    return TorchEngine(X, Y, mean, inv_scale, layout, device=device, **kwargs)
+
+
+class _BaseEngine:
+    def __init__(self, X, Y, mean, inv_scale, layout, *, activation, loss,
+                 batch_size, clip):
+        self.layout = layout
+        self.activation = activation
+        self.loss = loss
+        self.batch_size = int(batch_size)
+        self.clip = float(clip) if clip is not None else 0.0
+        self.n_rows_total = X.shape[0]
+
+    def set_group(self, params, learning_rates, weight_decays, rows, rngs):
+        """Start a group: ``params`` (n_models, n_params) float32 and, per network,
+        its learning rate, weight decay, training rows and shuffling rng."""
+        self.rows = [np.asarray(r, dtype=np.int64) for r in rows]
+        self.rngs = list(rngs)
+        self._lrs = np.asarray(learning_rates, dtype=np.float32)
+        self._wds = np.asarray(weight_decays, dtype=np.float32)
+        self._set_params(np.array(params, dtype=np.float32, order="C"))
+
+    def _epoch_order(self):
+        n_max = max(len(r) for r in self.rows)
+        order = np.zeros((len(self.rows), n_max), dtype=np.int64)
+        for m, (r, rng) in enumerate(zip(self.rows, self.rngs)):
+            order[m, : len(r)] = r[rng.permutation(len(r))]
+        return order
+
+    def first_layer_norms(self):
+        return column_norms(self.layout, self.get_params())
+
+
+class CPUEngine(_BaseEngine):
+    """Numba engine: every step of an epoch in one compiled call."""
+
+    def __init__(self, X, Y, mean, inv_scale, layout, **kwargs):
+        super().__init__(X, Y, mean, inv_scale, layout, **kwargs)
+        self.X = X
+        self.Y = np.ascontiguousarray(Y, dtype=np.float32)
+        self.mean = np.asarray(mean, dtype=X.dtype)
+        self.inv_scale = np.asarray(inv_scale, dtype=X.dtype)
+        self.sizes = np.asarray(layout.sizes, dtype=np.int64)
+        self._act = ACTIVATIONS[self.activation]
+        self._loss = LOSSES[self.loss]
+
+    def _set_params(self, params):
+        self.params = params
+
+    def get_params(self):
+        return self.params.copy()
+
+    def epoch(self):
+        order = self._epoch_order()
+        n_rows = np.array([len(r) for r in self.rows], dtype=np.int64)
+        losses = np.empty(len(self.rows), dtype=np.float64)
+        bad = _cpu_kernel.run_epoch(
+            self.X, self.Y, self.mean, self.inv_scale, order, n_rows, self.params,
+            self._lrs, self._wds, self.sizes, self.layout.weight_offsets,
+            self.layout.bias_offsets, self.batch_size, min(_CHUNK, self.batch_size),
+            self._act, self._loss, self.clip, losses,
+        )
+        if bad >= 0:
+            raise DivergenceError(int(bad), float(losses[bad]))
+        return losses
+
+
+class TorchEngine(_BaseEngine):
+    """The same arithmetic on torch tensors, networks stacked along dim 0.
+
+    On CUDA the full-batch steps of an epoch are captured once in a CUDA graph
+    and replayed, so a step costs no kernel launches from Python. Networks of
+    one group must share their number of training rows here.
+    """
+
+    _GRAPH_STEPS = 64
+
+    def __init__(self, X, Y, mean, inv_scale, layout, *, device, **kwargs):
+        import torch
+
+        super().__init__(X, Y, mean, inv_scale, layout, **kwargs)
+        self.torch = torch
+        self.device = torch.device(device)
+        mean_t = torch.as_tensor(np.asarray(mean, np.float32), device=self.device)
+        inv_t = torch.as_tensor(np.asarray(inv_scale, np.float32), device=self.device)
+        # Standardized once on the device: the GPU copy is float32 anyway.
+        self.X = (torch.as_tensor(X, device=self.device).float() - mean_t) * inv_t
+        self.Y = torch.as_tensor(np.asarray(Y, np.float32), device=self.device)
+        self._graph = None
+
+    def _set_params(self, params):
+        torch = self.torch
+        if len({len(r) for r in self.rows}) != 1:
+            raise ValueError("TorchEngine needs the same number of rows per network")
+        self.params = torch.as_tensor(params, device=self.device).clone()
+        self.grads = torch.zeros_like(self.params)
+        self.lrs = torch.as_tensor(self._lrs, device=self.device)[:, None]
+        self.wds = torch.as_tensor(self._wds, device=self.device)[:, None]
+        self.loss_sum = torch.zeros(len(self.rows), device=self.device)
+        self._graph = None
+
+    def get_params(self):
+        return self.params.detach().cpu().numpy().copy()
+
+    def _step(self, rows):
+        """One SGD step for every network; ``rows`` is (n_models, batch)."""
+        torch, lay = self.torch, self.layout
+        n_layers = lay.n_layers
+        A = self.X[rows]
+        acts = [A]
+        for layer in range(n_layers):
+            W = lay.weight(self.params, layer)
+            b = lay.bias(self.params, layer)
+            A = torch.baddbmm(b[:, None, :], A, W)
+            if layer < n_layers - 1:
+                A = _torch_act(torch, A, self.activation)
+            acts.append(A)
+        out, Y = acts[-1], self.Y[rows]
+        n_batch, k = rows.shape[1], out.shape[2]
+        if self.loss == "squared_error":
+            diff = out - Y
+            self.loss_sum += (diff * diff).sum((1, 2)) / (n_batch * k)
+            G = diff * (2.0 / (n_batch * k))
+        else:
+            logp = torch.log_softmax(out, dim=2)
+            self.loss_sum -= (Y * logp).sum((1, 2)) / n_batch
+            G = (logp.exp() - Y) / n_batch
+        for layer in range(n_layers - 1, -1, -1):
+            A = acts[layer]
+            lay.weight(self.grads, layer).copy_(torch.bmm(A.transpose(1, 2), G))
+            lay.bias(self.grads, layer).copy_(G.sum(1))
+            if layer > 0:
+                G = torch.bmm(G, lay.weight(self.params, layer).transpose(1, 2))
+                G = _torch_act_grad(torch, G, A, self.activation)
+        norm = self.grads.square().sum(1, keepdim=True).sqrt()
+        scale = torch.clamp(self.clip / (norm + 1e-6), max=1.0) if self.clip else 1.0
+        n_weights = int(lay.bias_offsets[0])
+        self.params[:, :n_weights].mul_(1.0 - self.lrs * self.wds)
+        self.params.sub_(self.lrs * scale * self.grads)
+
+    def epoch(self):
+        torch = self.torch
+        order = torch.as_tensor(self._epoch_order(), device=self.device)
+        n, b = order.shape[1], self.batch_size
+        snapshot = self.params.clone()
+        self.loss_sum.zero_()
+        n_full = n // b
+        start = 0
+        if self.device.type == "cuda" and n_full >= self._GRAPH_STEPS:
+            start = self._replay_graph(order, n_full)
+        for s in range(start, n, b):
+            self._step(order[:, s : s + b])
+        losses = (self.loss_sum / -(-n // b)).double().cpu().numpy()
+        bad = np.flatnonzero(~np.isfinite(losses))
+        if bad.size or not bool(torch.isfinite(self.params).all()):
+            self.params.copy_(snapshot)
+            m = int(bad[0]) if bad.size else 0
+            raise DivergenceError(m, float(losses[m]))
+        return losses
+
+    def _replay_graph(self, order, n_full):
+        torch, b, k = self.torch, self.batch_size, self._GRAPH_STEPS
+        if self._graph is None:
+            self._static_rows = torch.zeros(
+                (order.shape[0], k * b), dtype=torch.long, device=self.device
+            )
+            stream = torch.cuda.Stream()
+            stream.wait_stream(torch.cuda.current_stream())
+            saved = self.params.clone(), self.loss_sum.clone()
+            with torch.cuda.stream(stream):
+                for _ in range(2):  # warm-up outside the graph, as CUDA requires
+                    self._graph_body(k)
+            torch.cuda.current_stream().wait_stream(stream)
+            self.params.copy_(saved[0])
+            self.loss_sum.copy_(saved[1])
+            self._graph = torch.cuda.CUDAGraph()
+            with torch.cuda.graph(self._graph):
+                self._graph_body(k)
+        n_replays = n_full // k
+        for r in range(n_replays):
+            self._static_rows.copy_(order[:, r * k * b : (r + 1) * k * b])
+            self._graph.replay()
+        return n_replays * k * b
+
+    def _graph_body(self, k):
+        b = self.batch_size
+        for i in range(k):
+            self._step(self._static_rows[:, i * b : (i + 1) * b])
+
+
+def _torch_act(torch, Z, activation):
+    if activation == "relu":
+        return torch.relu(Z)
+    if activation == "tanh":
+        return torch.tanh(Z)
+    return Z
+
+
+def _torch_act_grad(torch, G, A, activation):
+    if activation == "relu":
+        return G * (A > 0)
+    if activation == "tanh":
+        return G * (1 - A * A)
+    return G
+
+
+__all__ = ["DivergenceError", "Layout", "make_engine", "resolve_device"]

@@ -1,0 +1,94 @@
+"""The multilayer perceptron as a flat parameter vector.
+
+All parameters of one network live in one contiguous float32 row, so that a
+group of networks is a 2-D array ``(n_models, n_params)`` that the training
+engine can update in place. The first layer's weights come first, which makes
+the per-feature column norms a cheap view.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+ACTIVATIONS = {"linear": 0, "relu": 1, "tanh": 2}
+LOSSES = {"squared_error": 0, "log_loss": 1}
+
+# Gain of the Kaiming-normal init for each activation (He et al., 2015).
+_GAINS = {"linear": 1.0, "relu": np.sqrt(2.0), "tanh": 5.0 / 3.0}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each layer's weights and biases sit in the flat parameter row.
+
+    ``sizes`` is ``(n_features, *hidden_layer_sizes, n_outputs)``. Layer ``l``
+    maps ``sizes[l]`` inputs to ``sizes[l + 1]`` outputs with a weight matrix of
+    shape ``(sizes[l], sizes[l + 1])`` stored row-major at ``weight_offsets[l]``
+    and a bias at ``bias_offsets[l]``.
+    """
+
+    sizes: tuple
+
+    @property
+    def n_layers(self):
+        return len(self.sizes) - 1
+
+    @property
+    def weight_offsets(self):
+        return self._offsets()[0]
+
+    @property
+    def bias_offsets(self):
+        return self._offsets()[1]
+
+    @property
+    def n_params(self):
+        return int(self._offsets()[2])
+
+    def _offsets(self):
+        # Weights of every layer first (the first layer at offset 0), then biases.
+        w_off, pos = [], 0
+        for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:]):
+            w_off.append(pos)
+            pos += fan_in * fan_out
+        b_off = []
+        for fan_out in self.sizes[1:]:
+            b_off.append(pos)
+            pos += fan_out
+        return np.array(w_off, np.int64), np.array(b_off, np.int64), pos
+
+    def weight(self, params, layer):
+        """View of layer ``layer``'s weights, shape ``(..., fan_in, fan_out)``."""
+        start = self.weight_offsets[layer]
+        fan_in, fan_out = self.sizes[layer], self.sizes[layer + 1]
+        block = params[..., start : start + fan_in * fan_out]
+        return block.reshape(*params.shape[:-1], fan_in, fan_out)
+
+    def bias(self, params, layer):
+        start = self.bias_offsets[layer]
+        return params[..., start : start + self.sizes[layer + 1]]
+
+
+def init_params(layout, rngs, *, activation, init_scale):
+    """Kaiming-normal weights times ``init_scale``, zero biases, one row per rng.
+
+    Each network draws from its own ``numpy.random.Generator`` so that a network
+    trained inside a group starts exactly where it would start alone.
+    """
+    params = np.zeros((len(rngs), layout.n_params), dtype=np.float32)
+    gain = _GAINS[activation] * init_scale
+    for row, rng in zip(params, rngs):
+        for layer in range(layout.n_layers):
+            fan_in = layout.sizes[layer]
+            w = layout.weight(row, layer)
+            w[...] = rng.standard_normal(w.shape) * (gain / np.sqrt(fan_in))
+    return params
+
+
+def column_norms(layout, params):
+    """Euclidean norm of each input feature's first-layer weights.
+
+    Returns an array of shape ``(n_models, n_features)`` in float64.
+    """
+    w = layout.weight(np.atleast_2d(params), 0).astype(np.float64)
+    return np.sqrt(np.einsum("mij,mij->mi", w, w))
