@@ -55,8 +55,12 @@ def _act_grad(G, A, activation):
 
 
 @njit(cache=True, nogil=True)
-def _output_grad(out, Y, rows, batch_rows, loss, G):
-    """Write dLoss/dout into G (scaled for a batch of ``batch_rows``); return loss sum."""
+def _output_grad(out, Y, rows, noise, batch_rows, loss, G):
+    """Write dLoss/dout into G (scaled for a batch of ``batch_rows``); return loss sum.
+
+    ``noise`` (rows x outputs, or empty) is added to the regression targets.
+    """
+    noisy = noise.shape[0] > 0
     total = 0.0
     k = out.shape[1]
     if loss == _SQUARED:
@@ -66,6 +70,8 @@ def _output_grad(out, Y, rows, batch_rows, loss, G):
             r = rows[i]
             for j in range(k):
                 diff = out[i, j] - Y[r, j]
+                if noisy:
+                    diff -= noise[i, j]
                 total += diff * diff / k
                 G[i, j] = diff * scale
     else:
@@ -96,8 +102,25 @@ def _accumulate(dst, src, overwrite):
 
 @njit(cache=True, nogil=True)
 def _forward_backward(
-    X, Y, rows, mean, inv_scale, p, g, sizes, w_off, b_off,
-    batch_rows, activation, loss, acts, grads_a, grads_b, tmp, first,
+    X,
+    Y,
+    rows,
+    noise,
+    mean,
+    inv_scale,
+    p,
+    g,
+    sizes,
+    w_off,
+    b_off,
+    batch_rows,
+    activation,
+    loss,
+    acts,
+    grads_a,
+    grads_b,
+    tmp,
+    first,
 ):
     """One chunk of rows: forward, loss, backward; gradients go to ``g``."""
     n = rows.shape[0]
@@ -121,7 +144,7 @@ def _forward_backward(
     k = sizes[n_layers]
     out = acts[a_starts[n_layers] : a_starts[n_layers] + n * k].reshape(n, k)
     G = grads_a[: n * k].reshape(n, k)
-    total = _output_grad(out, Y, rows, batch_rows, loss, G)
+    total = _output_grad(out, Y, rows, noise, batch_rows, loss, G)
     for layer in range(n_layers - 1, -1, -1):
         fi, fo = sizes[layer], sizes[layer + 1]
         A = acts[a_starts[layer] : a_starts[layer] + n * fi].reshape(n, fi)
@@ -181,17 +204,36 @@ def _apply_update(p, g, lr, wd, clip, n_weights):
 
 @njit(cache=True, nogil=True)
 def run_epoch(
-    X, Y, mean, inv_scale, order, n_rows, params, lrs, wds, sizes, w_off, b_off,
-    batch_size, chunk, activation, loss, clip, losses,
+    X,
+    Y,
+    mean,
+    inv_scale,
+    order,
+    noise,
+    n_rows,
+    params,
+    lrs,
+    wds,
+    sizes,
+    w_off,
+    b_off,
+    batch_size,
+    chunk,
+    activation,
+    loss,
+    clip,
+    losses,
 ):
     """Run one epoch for each network ``m`` of the group.
 
     ``order[m, :n_rows[m]]`` are the rows of ``X`` network ``m`` visits this
-    epoch, already shuffled. Batches of ``batch_size`` rows (the last one may be
-    smaller) are processed in chunks of at most ``chunk`` rows whose gradients
-    are summed before the step. ``losses[m]`` receives the mean batch loss.
-    Returns the index of the first network whose loss or gradient stopped being
-    finite, or -1; that network's parameters are those before the bad step.
+    epoch, already shuffled, and ``noise[m, i]`` the label noise added to the
+    target of the ``i``-th of them (``noise`` has zero rows for none).
+    Batches of ``batch_size`` rows (the last one may be smaller) are processed
+    in chunks of at most ``chunk`` rows whose gradients are summed before the
+    step. ``losses[m]`` receives the mean batch loss. Returns the index of the
+    first network whose loss or gradient stopped being finite, or -1; that
+    network's parameters are those before the bad step.
     """
     n_models, n_params = params.shape
     n_layers = sizes.shape[0] - 1
@@ -220,10 +262,27 @@ def run_epoch(
             step_loss = 0.0
             for c0 in range(start, stop, chunk):
                 c1 = min(c0 + chunk, stop)
+                eps = noise[m, c0:c1] if noise.shape[1] > 0 else noise[m]
                 step_loss += _forward_backward(
-                    X, Y, order[m, c0:c1], mean, inv_scale, p, g, sizes, w_off,
-                    b_off, batch_rows, activation, loss, acts, grads_a, grads_b,
-                    tmp, c0 == start,
+                    X,
+                    Y,
+                    order[m, c0:c1],
+                    eps,
+                    mean,
+                    inv_scale,
+                    p,
+                    g,
+                    sizes,
+                    w_off,
+                    b_off,
+                    batch_rows,
+                    activation,
+                    loss,
+                    acts,
+                    grads_a,
+                    grads_b,
+                    tmp,
+                    c0 == start,
                 )
             step_loss /= batch_rows
             if not np.isfinite(step_loss):

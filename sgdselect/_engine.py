@@ -65,8 +65,9 @@ def resolve_device(device):
     return dev
 
 
-def make_engine(X, Y, mean, inv_scale, layout, *, activation, loss, batch_size,
-                clip, device="cpu"):
+def make_engine(
+    X, Y, mean, inv_scale, layout, *, activation, loss, batch_size, clip, device="cpu"
+):
     """Return the engine for ``device`` (``"cpu"`` or a resolved torch device)."""
     kwargs = dict(activation=activation, loss=loss, batch_size=batch_size, clip=clip)
     if device == "cpu":
@@ -75,18 +76,30 @@ def make_engine(X, Y, mean, inv_scale, layout, *, activation, loss, batch_size,
 
 
 class _BaseEngine:
-    def __init__(self, X, Y, mean, inv_scale, layout, *, activation, loss,
-                 batch_size, clip):
+    def __init__(
+        self, X, Y, mean, inv_scale, layout, *, activation, loss, batch_size, clip
+    ):
         self.layout = layout
         self.activation = activation
         self.loss = loss
         self.batch_size = int(batch_size)
         self.clip = float(clip) if clip is not None else 0.0
         self.n_rows_total = X.shape[0]
+        self.n_outputs = Y.shape[1]
 
-    def set_group(self, params, learning_rates, weight_decays, rows, rngs):
+    def set_group(
+        self, params, learning_rates, weight_decays, rows, rngs, label_noise=0.0
+    ):
         """Start a group: ``params`` (n_models, n_params) float32 and, per network,
-        its learning rate, weight decay, training rows and shuffling rng."""
+        its learning rate, weight decay, training rows and shuffling rng.
+
+        ``label_noise`` is the standard deviation of Gaussian noise added afresh
+        to every regression target at every visit: it keeps the gradient noise
+        that drives support learning alive after the loss has been fitted
+        (ignored for classification).
+        """
+        # Noise on one-hot targets is not label noise: regression only.
+        self.label_noise = float(label_noise) if self.loss == "squared_error" else 0.0
         self.rows = [np.asarray(r, dtype=np.int64) for r in rows]
         self.rngs = list(rngs)
         self._lrs = np.asarray(learning_rates, dtype=np.float32)
@@ -94,11 +107,20 @@ class _BaseEngine:
         self._set_params(np.array(params, dtype=np.float32, order="C"))
 
     def _epoch_order(self):
+        """Each network's visiting order for one epoch, and its label noise.
+
+        Both are drawn from the network's own rng on the host, so that every
+        engine, and a network trained alone or in a group, sees the same ones.
+        """
         n_max = max(len(r) for r in self.rows)
-        order = np.zeros((len(self.rows), n_max), dtype=np.int64)
-        for m, (r, rng) in enumerate(zip(self.rows, self.rngs)):
+        n_models, k = len(self.rows), self.n_outputs
+        order = np.zeros((n_models, n_max), dtype=np.int64)
+        noise = np.zeros((n_models, n_max if self.label_noise else 0, k), np.float32)
+        for m, (r, rng) in enumerate(zip(self.rows, self.rngs, strict=True)):
             order[m, : len(r)] = r[rng.permutation(len(r))]
-        return order
+            if self.label_noise:
+                noise[m, : len(r)] = rng.standard_normal((len(r), k)) * self.label_noise
+        return order, noise
 
     def first_layer_norms(self):
         return column_norms(self.layout, self.get_params())
@@ -124,14 +146,29 @@ class CPUEngine(_BaseEngine):
         return self.params.copy()
 
     def epoch(self):
-        order = self._epoch_order()
+        order, noise = self._epoch_order()
         n_rows = np.array([len(r) for r in self.rows], dtype=np.int64)
         losses = np.empty(len(self.rows), dtype=np.float64)
         bad = _cpu_kernel.run_epoch(
-            self.X, self.Y, self.mean, self.inv_scale, order, n_rows, self.params,
-            self._lrs, self._wds, self.sizes, self.layout.weight_offsets,
-            self.layout.bias_offsets, self.batch_size, min(_CHUNK, self.batch_size),
-            self._act, self._loss, self.clip, losses,
+            self.X,
+            self.Y,
+            self.mean,
+            self.inv_scale,
+            order,
+            noise,
+            n_rows,
+            self.params,
+            self._lrs,
+            self._wds,
+            self.sizes,
+            self.layout.weight_offsets,
+            self.layout.bias_offsets,
+            self.batch_size,
+            min(_CHUNK, self.batch_size),
+            self._act,
+            self._loss,
+            self.clip,
+            losses,
         )
         if bad >= 0:
             raise DivergenceError(int(bad), float(losses[bad]))
@@ -175,7 +212,7 @@ class TorchEngine(_BaseEngine):
     def get_params(self):
         return self.params.detach().cpu().numpy().copy()
 
-    def _step(self, rows):
+    def _step(self, rows, noise):
         """One SGD step for every network; ``rows`` is (n_models, batch)."""
         torch, lay = self.torch, self.layout
         n_layers = lay.n_layers
@@ -189,6 +226,8 @@ class TorchEngine(_BaseEngine):
                 A = _torch_act(torch, A, self.activation)
             acts.append(A)
         out, Y = acts[-1], self.Y[rows]
+        if noise is not None:
+            Y = Y + noise
         n_batch, k = rows.shape[1], out.shape[2]
         if self.loss == "squared_error":
             diff = out - Y
@@ -213,16 +252,20 @@ class TorchEngine(_BaseEngine):
 
     def epoch(self):
         torch = self.torch
-        order = torch.as_tensor(self._epoch_order(), device=self.device)
+        order, noise = self._epoch_order()
+        order = torch.as_tensor(order, device=self.device)
+        noise = torch.as_tensor(noise, device=self.device) if noise.size else None
         n, b = order.shape[1], self.batch_size
         snapshot = self.params.clone()
         self.loss_sum.zero_()
         n_full = n // b
         start = 0
         if self.device.type == "cuda" and n_full >= self._GRAPH_STEPS:
-            start = self._replay_graph(order, n_full)
+            start = self._replay_graph(order, noise, n_full)
         for s in range(start, n, b):
-            self._step(order[:, s : s + b])
+            self._step(
+                order[:, s : s + b], None if noise is None else noise[:, s : s + b]
+            )
         losses = (self.loss_sum / -(-n // b)).double().cpu().numpy()
         bad = np.flatnonzero(~np.isfinite(losses))
         if bad.size or not bool(torch.isfinite(self.params).all()):
@@ -231,11 +274,18 @@ class TorchEngine(_BaseEngine):
             raise DivergenceError(m, float(losses[m]))
         return losses
 
-    def _replay_graph(self, order, n_full):
+    def _replay_graph(self, order, noise, n_full):
         torch, b, k = self.torch, self.batch_size, self._GRAPH_STEPS
         if self._graph is None:
             self._static_rows = torch.zeros(
                 (order.shape[0], k * b), dtype=torch.long, device=self.device
+            )
+            self._static_noise = (
+                None
+                if noise is None
+                else torch.zeros(
+                    (order.shape[0], k * b, noise.shape[2]), device=self.device
+                )
             )
             stream = torch.cuda.Stream()
             stream.wait_stream(torch.cuda.current_stream())
@@ -252,13 +302,19 @@ class TorchEngine(_BaseEngine):
         n_replays = n_full // k
         for r in range(n_replays):
             self._static_rows.copy_(order[:, r * k * b : (r + 1) * k * b])
+            if noise is not None:
+                self._static_noise.copy_(noise[:, r * k * b : (r + 1) * k * b])
             self._graph.replay()
         return n_replays * k * b
 
     def _graph_body(self, k):
         b = self.batch_size
+        noise = self._static_noise
         for i in range(k):
-            self._step(self._static_rows[:, i * b : (i + 1) * b])
+            part = slice(i * b, (i + 1) * b)
+            self._step(
+                self._static_rows[:, part], None if noise is None else noise[:, part]
+            )
 
 
 def _torch_act(torch, Z, activation):

@@ -48,7 +48,7 @@ class Layout:
     def _offsets(self):
         # Weights of every layer first (the first layer at offset 0), then biases.
         w_off, pos = [], 0
-        for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:]):
+        for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:], strict=True):
             w_off.append(pos)
             pos += fan_in * fan_out
         b_off = []
@@ -77,7 +77,7 @@ def init_params(layout, rngs, *, activation, init_scale):
     """
     params = np.zeros((len(rngs), layout.n_params), dtype=np.float32)
     gain = _GAINS[activation] * init_scale
-    for row, rng in zip(params, rngs):
+    for row, rng in zip(params, rngs, strict=True):
         for layer in range(layout.n_layers):
             fan_in = layout.sizes[layer]
             w = layout.weight(row, layer)

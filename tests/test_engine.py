@@ -1,0 +1,189 @@
+"""The engine against autograd, and its two implementations against each other."""
+
+import numpy as np
+import pytest
+import torch
+
+from sgdselect._engine import CPUEngine, DivergenceError, TorchEngine
+from sgdselect._network import Layout, init_params
+
+
+def _problem(loss, k, n=96, d=5, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d)) * 3 + 1
+    if loss == "squared_error":
+        Y = rng.normal(size=(n, k)).astype(np.float32)
+    else:
+        Y = np.eye(k, dtype=np.float32)[rng.integers(0, k, n)]
+    return X, Y, X.mean(0), 1 / X.std(0)
+
+
+def _engine(cls, X, Y, mean, inv, layout, **kw):
+    extra = {"device": "cpu"} if cls is TorchEngine else {}
+    return cls(X, Y, mean, inv, layout, **kw, **extra)
+
+
+@pytest.mark.parametrize("loss, k", [("squared_error", 2), ("log_loss", 3)])
+@pytest.mark.parametrize("activation", ["relu", "tanh", "linear"])
+def test_one_step_matches_autograd(loss, k, activation):
+    X, Y, mean, inv = _problem(loss, k, n=8)
+    layout = Layout((X.shape[1], 6, 4, k))
+    p0 = init_params(
+        layout, [np.random.default_rng(0)], activation=activation, init_scale=1.0
+    )
+    engine = _engine(
+        CPUEngine,
+        X,
+        Y,
+        mean,
+        inv,
+        layout,
+        activation=activation,
+        loss=loss,
+        batch_size=8,
+        clip=0.0,
+    )
+    engine.set_group(p0, [0.1], [0.0], [np.arange(8)], [np.random.default_rng(0)])
+    engine.epoch()
+
+    P = torch.tensor(p0[0], dtype=torch.float64, requires_grad=True)
+    A = torch.tensor((X - mean) * inv)
+    for layer in range(layout.n_layers):
+        A = A @ layout.weight(P, layer) + layout.bias(P, layer)
+        if layer < layout.n_layers - 1:
+            A = {"relu": torch.relu, "tanh": torch.tanh, "linear": lambda z: z}[
+                activation
+            ](A)
+    target = torch.tensor(Y, dtype=torch.float64)
+    if loss == "squared_error":
+        value = ((A - target) ** 2).mean()
+    else:
+        value = torch.nn.functional.cross_entropy(A, target.argmax(1))
+    value.backward()
+    expected = p0[0] - 0.1 * P.grad.numpy()
+    np.testing.assert_allclose(engine.get_params()[0], expected, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("loss, k", [("squared_error", 2), ("log_loss", 3)])
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+@pytest.mark.parametrize("label_noise", [0.0, 0.5])
+def test_cpu_and_torch_engines_agree(loss, k, activation, label_noise):
+    X, Y, mean, inv = _problem(loss, k)
+    layout = Layout((X.shape[1], 8, 8, k))
+    rngs = [np.random.default_rng(s) for s in range(3)]
+    p0 = init_params(layout, rngs, activation=activation, init_scale=1.0)
+    results = []
+    for cls in (CPUEngine, TorchEngine):
+        engine = _engine(
+            cls,
+            X,
+            Y,
+            mean,
+            inv,
+            layout,
+            activation=activation,
+            loss=loss,
+            batch_size=7,
+            clip=1.0,
+        )
+        engine.set_group(
+            p0,
+            [0.1, 0.05, 0.3],
+            [0.0, 0.01, 0.0],
+            [np.arange(len(X))] * 3,
+            [np.random.default_rng(s) for s in range(3)],
+            label_noise=label_noise,
+        )
+        losses = [engine.epoch() for _ in range(4)]
+        results.append((engine.get_params(), losses[-1]))
+    np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-4)
+
+
+def test_group_member_equals_lone_network():
+    """A network trained inside a group ends exactly where it ends alone."""
+    X, Y, mean, inv = _problem("squared_error", 1)
+    layout = Layout((X.shape[1], 8, 1))
+    rows = [np.arange(96), np.arange(0, 96, 2), np.arange(50)]
+    lrs, wds = [0.1, 0.2, 0.05], [0.0, 0.0, 0.1]
+    p0 = init_params(
+        layout,
+        [np.random.default_rng(s) for s in range(3)],
+        activation="relu",
+        init_scale=1.0,
+    )
+    kw = dict(activation="relu", loss="squared_error", batch_size=5, clip=1.0)
+    group = CPUEngine(X, Y, mean, inv, layout, **kw)
+    group.set_group(
+        p0, lrs, wds, rows, [np.random.default_rng(10 + s) for s in range(3)]
+    )
+    for _ in range(3):
+        group.epoch()
+    for m in range(3):
+        alone = CPUEngine(X, Y, mean, inv, layout, **kw)
+        alone.set_group(
+            p0[m : m + 1],
+            lrs[m : m + 1],
+            wds[m : m + 1],
+            rows[m : m + 1],
+            [np.random.default_rng(10 + m)],
+        )
+        for _ in range(3):
+            alone.epoch()
+        np.testing.assert_array_equal(alone.get_params()[0], group.get_params()[m])
+
+
+def test_full_batch_chunks_sum_to_one_gradient():
+    """A batch larger than the chunk is one step with the gradient of all rows."""
+    from sgdselect import _engine
+
+    X, Y, mean, inv = _problem("squared_error", 1, n=300)
+    layout = Layout((X.shape[1], 8, 1))
+    p0 = init_params(
+        layout, [np.random.default_rng(0)], activation="tanh", init_scale=1.0
+    )
+    out = []
+    for chunk in (1024, 64):
+        old, _engine._CHUNK = _engine._CHUNK, chunk
+        try:
+            e = CPUEngine(
+                X,
+                Y,
+                mean,
+                inv,
+                layout,
+                activation="tanh",
+                loss="squared_error",
+                batch_size=300,
+                clip=1.0,
+            )
+            e.set_group(p0, [0.1], [0.0], [np.arange(300)], [np.random.default_rng(0)])
+            e.epoch()
+            out.append(e.get_params())
+        finally:
+            _engine._CHUNK = old
+    np.testing.assert_allclose(out[0], out[1], rtol=1e-5, atol=1e-6)
+
+
+def test_divergence_is_reported_before_the_bad_step():
+    X, Y, mean, inv = _problem("squared_error", 1)
+    layout = Layout((X.shape[1], 8, 1))
+    p0 = init_params(
+        layout, [np.random.default_rng(0)], activation="relu", init_scale=1.0
+    )
+    e = CPUEngine(
+        X,
+        Y * 1e30,
+        mean,
+        inv,
+        layout,
+        activation="relu",
+        loss="squared_error",
+        batch_size=4,
+        clip=0.0,
+    )
+    e.set_group(p0, [1e10], [0.0], [np.arange(len(X))], [np.random.default_rng(0)])
+    with pytest.raises(DivergenceError):
+        for _ in range(5):
+            e.epoch()
+    assert np.all(np.isfinite(e.get_params()))

@@ -1,0 +1,341 @@
+"""Behaviour of the selectors as users see it."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.datasets import make_classification, make_friedman1
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+
+from sgdselect import GDSupportSelector, SGDSupportSelector
+
+FAST = dict(hidden_layer_sizes=(16,), max_iter=30, random_state=0)
+
+
+def sparse_regression(n=200, d=6, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n, d))
+    return X, 2 * X[:, 0] - 3 * X[:, 1]
+
+
+def test_pipeline_with_downstream_model():
+    X, y = sparse_regression()
+    pipe = make_pipeline(SGDSupportSelector(**FAST), LinearRegression()).fit(X, y)
+    assert pipe.score(X, y) > 0.99
+    assert pipe[-1].n_features_in_ == pipe[0].get_support().sum()
+
+
+@pytest.mark.parametrize("in_pipeline", [False, True])
+def test_grid_search_batch_size_learning_rate(in_pipeline):
+    X, y = sparse_regression(n=120)
+    selector = SGDSupportSelector(hidden_layer_sizes=(8,), max_iter=10, random_state=0)
+    grid = {"batch_size": [8, 32], "learning_rate": [0.05, 0.2]}
+    if in_pipeline:
+        est = make_pipeline(selector, LinearRegression())
+        grid = {f"sgdsupportselector__{k}": v for k, v in grid.items()}
+    else:
+        est = selector
+    search = GridSearchCV(est, grid, cv=2, n_jobs=2, error_score="raise").fit(X, y)
+    assert len(search.cv_results_["params"]) == 4
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+    assert search.best_score_ > 0.5
+
+
+@pytest.mark.parametrize(
+    "param, value",
+    [
+        ("batch_size", 16),
+        ("learning_rate", 0.01),
+        ("hidden_layer_sizes", (8, 8)),
+        ("activation", "relu"),
+        ("random_state", 1),
+        ("weight_decay", 0.1),
+        ("init_scale", 1.0),
+        ("label_noise", 0.5),
+        ("max_grad_norm", None),
+    ],
+)
+def test_set_params_and_clone_change_training(param, value):
+    X, y = sparse_regression(n=100)
+    base = SGDSupportSelector(**FAST).fit(X, y)
+    changed = clone(SGDSupportSelector(**FAST)).set_params(**{param: value}).fit(X, y)
+    assert not np.allclose(base.feature_importances_, changed.feature_importances_)
+    again = clone(changed).fit(X, y)
+    np.testing.assert_array_equal(
+        again.feature_importances_, changed.feature_importances_
+    )
+
+
+def test_same_random_state_gives_identical_results():
+    X, y = sparse_regression()
+    a = SGDSupportSelector(**FAST).fit(X, y)
+    b = SGDSupportSelector(**FAST).fit(X, y)
+    np.testing.assert_array_equal(a.feature_importances_, b.feature_importances_)
+    np.testing.assert_array_equal(a.importances_history_, b.importances_history_)
+    assert a.loss_curve_ == b.loss_curve_
+
+
+def test_pickle_round_trip():
+    X, y = sparse_regression()
+    sel = SGDSupportSelector(**FAST).fit(X, y)
+    loaded = pickle.loads(pickle.dumps(sel))
+    np.testing.assert_array_equal(loaded.transform(X), sel.transform(X))
+    assert loaded.score(X, y) == sel.score(X, y)
+    # A pickled selector keeps training where it stopped.
+    loaded.set_params(warm_start=True, max_iter=5).fit(X, y)
+    assert loaded.n_iter_ == sel.n_iter_ + 5
+
+
+def test_fitted_attributes_are_numpy():
+    X, y = sparse_regression()
+    sel = SGDSupportSelector(**FAST).fit(X, y)
+    for name, value in vars(sel).items():
+        assert not isinstance(value, torch.Tensor), name
+    assert sel.importances_history_.shape == (sel.n_iter_, X.shape[1])
+    assert len(sel.loss_curve_) == sel.n_iter_ == FAST["max_iter"]
+    np.testing.assert_allclose(
+        sel.feature_importances_, np.linalg.norm(sel.coefs_[0], axis=1), rtol=1e-6
+    )
+
+
+def test_pandas_in_and_out_keep_feature_names():
+    pd = pytest.importorskip("pandas")
+    X, y = sparse_regression()
+    df = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    sel = SGDSupportSelector(**FAST).set_output(transform="pandas").fit(df, y)
+    out = sel.transform(df)
+    assert isinstance(out, pd.DataFrame)
+    assert list(out.columns) == list(sel.get_feature_names_out())
+    assert list(sel.feature_names_in_) == list(df.columns)
+    assert set(out.columns) <= set(df.columns)
+
+
+def test_classification_with_string_labels():
+    X, y = make_classification(
+        n_samples=300,
+        n_features=8,
+        n_informative=3,
+        n_redundant=0,
+        n_classes=3,
+        n_clusters_per_class=1,
+        shuffle=False,
+        random_state=0,
+    )
+    labels = np.array(["ant", "bee", "cat"])[y]
+    sel = SGDSupportSelector(**FAST).fit(X, labels)
+    assert sel.task_ == "classification"
+    assert list(sel.classes_) == ["ant", "bee", "cat"]
+    assert sel.score(X, labels) > 0.8
+    pipe = make_pipeline(SGDSupportSelector(**FAST), LogisticRegression()).fit(
+        X, labels
+    )
+    assert pipe.score(X, labels) > 0.8
+
+
+def test_multioutput_regression():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 5))
+    Y = np.column_stack([X[:, 0], X[:, 1] - X[:, 0]])
+    sel = SGDSupportSelector(**FAST).fit(X, Y)
+    assert sel.coefs_[-1].shape == (16, 2)
+    assert sel.score(X, Y) > 0.9
+
+
+def test_task_regression_forces_integer_target():
+    X, _ = sparse_regression()
+    y = np.arange(len(X)) % 7
+    assert SGDSupportSelector(**FAST).fit(X, y).task_ == "classification"
+    assert SGDSupportSelector(task="regression", **FAST).fit(X, y).task_ == "regression"
+    with pytest.raises(ValueError, match="task='classification' needs class labels"):
+        SGDSupportSelector(task="classification", **FAST).fit(X, X[:, 0])
+
+
+def test_gd_is_full_batch_sgd():
+    X, y = sparse_regression(n=64)
+    gd = GDSupportSelector(**FAST).fit(X, y)
+    sgd = SGDSupportSelector(batch_size=None, **FAST).fit(X, y)
+    np.testing.assert_allclose(gd.feature_importances_, sgd.feature_importances_)
+
+
+@pytest.mark.parametrize(
+    "threshold, expected",
+    [
+        (0.5, [0, 1, 2]),
+        ("mean", [0, 1]),
+        ("median", [0, 1, 2]),
+        ("2*median", [0, 1]),
+        ("auto", [0, 1, 2]),
+        (10.0, []),
+    ],
+)
+def test_threshold_words(threshold, expected):
+    X, y = sparse_regression()
+    sel = SGDSupportSelector(threshold=threshold, **FAST).fit(X, y)
+    sel.feature_importances_ = np.array([3.0, 2.0, 0.9, 0.3, 0.2, 0.1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        assert list(sel.get_support(indices=True)) == expected
+
+
+def test_max_features_is_stable_on_ties():
+    X, y = sparse_regression()
+    sel = SGDSupportSelector(threshold=0.0, max_features=2, **FAST).fit(X, y)
+    sel.feature_importances_ = np.array([1.0, 2.0, 2.0, 2.0, 0.5, 0.1])
+    assert list(sel.get_support(indices=True)) == [1, 2]
+
+
+def test_bad_threshold_word():
+    X, y = sparse_regression()
+    with pytest.raises(ValueError, match="threshold='mode' is not understood"):
+        SGDSupportSelector(threshold="mode", **FAST).fit(X, y).transform(X)
+
+
+def test_empty_selection_warns():
+    X, y = sparse_regression()
+    with pytest.warns(UserWarning, match="no feature reached the threshold"):
+        SGDSupportSelector(threshold=1e6, **FAST).fit(X, y)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_non_finite_input(bad):
+    X, y = sparse_regression()
+    X[3, 2] = bad
+    with pytest.raises(ValueError, match="Input X contains"):
+        SGDSupportSelector(**FAST).fit(X, y)
+    X, y = sparse_regression()
+    y[5] = bad
+    with pytest.raises(ValueError, match="Input y contains"):
+        SGDSupportSelector(**FAST).fit(X, y)
+
+
+def test_wrong_width_at_transform():
+    X, y = sparse_regression()
+    sel = SGDSupportSelector(**FAST).fit(X, y)
+    with pytest.raises(ValueError, match="X has 5 features, but SGDSupportSelector is"):
+        sel.transform(X[:, :5])
+
+
+def test_single_class():
+    X, _ = sparse_regression()
+    with pytest.raises(ValueError, match="only one class"):
+        SGDSupportSelector(task="classification", **FAST).fit(X, np.zeros(len(X), int))
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="a GPU is present")
+def test_cuda_requested_without_gpu():
+    X, y = sparse_regression()
+    with pytest.raises(ValueError, match="CUDA is not available"):
+        SGDSupportSelector(device="cuda", **FAST).fit(X, y)
+
+
+def test_unknown_device():
+    X, y = sparse_regression()
+    with pytest.raises(ValueError, match="device='tpu9' is not a device"):
+        SGDSupportSelector(device="tpu9", **FAST).fit(X, y)
+
+
+def test_divergence_raises_with_remedy():
+    X, y = sparse_regression()
+    X[:, 0] *= 1e3
+    sel = SGDSupportSelector(learning_rate=1e30, max_grad_norm=None, **FAST)
+    with pytest.raises(
+        FloatingPointError, match=r"diverged at epoch \d+.*lower learning_rate"
+    ):
+        sel.fit(X, y)
+    assert not hasattr(sel, "feature_importances_")
+
+
+def test_constant_column_has_zero_importance():
+    X, y = sparse_regression()
+    X[:, 3] = 7.0
+    sel = SGDSupportSelector(**FAST).fit(X, y)
+    assert sel.feature_importances_[3] == 0.0
+    assert np.all(np.isfinite(sel.feature_importances_))
+
+
+def test_importances_do_not_depend_on_units():
+    X, y = sparse_regression()
+    a = SGDSupportSelector(**FAST).fit(X, y).feature_importances_
+    b = SGDSupportSelector(**FAST).fit(X * [1e3, 1, 1e-3, 5, 1, 1] + 40, y)
+    np.testing.assert_allclose(a, b.feature_importances_, rtol=1e-4, atol=1e-5)
+
+
+def test_batch_size_larger_than_data_warns():
+    X, y = sparse_regression(n=20)
+    with pytest.warns(UserWarning, match="larger than the 20 training samples"):
+        SGDSupportSelector(batch_size=64, **FAST).fit(X, y)
+
+
+def test_warm_start_continues_exactly():
+    X, y = sparse_regression()
+    full = SGDSupportSelector(**{**FAST, "max_iter": 20}).fit(X, y)
+    half = SGDSupportSelector(warm_start=True, **{**FAST, "max_iter": 10}).fit(X, y)
+    half.fit(X, y)
+    assert half.n_iter_ == 20
+    np.testing.assert_array_equal(half.feature_importances_, full.feature_importances_)
+    np.testing.assert_array_equal(half.importances_history_, full.importances_history_)
+
+
+def test_early_stopping_stops_when_support_is_stable():
+    X, y = sparse_regression()
+    sel = SGDSupportSelector(
+        early_stopping=True, n_iter_no_change=3, tol=0.5, **{**FAST, "max_iter": 200}
+    ).fit(X, y)
+    assert sel.n_iter_ < 200
+
+
+def test_verbose_prints_progress(capsys):
+    X, y = sparse_regression()
+    SGDSupportSelector(verbose=1, **{**FAST, "max_iter": 2}).fit(X, y)
+    assert "epoch 2: loss=" in capsys.readouterr().out
+
+
+def test_keyboard_interrupt_keeps_the_trained_network(monkeypatch):
+    from sgdselect import _engine
+
+    X, y = sparse_regression()
+    calls = {"n": 0}
+    original = _engine.CPUEngine.epoch
+
+    def interrupted(self):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise KeyboardInterrupt
+        return original(self)
+
+    monkeypatch.setattr(_engine.CPUEngine, "epoch", interrupted)
+    with pytest.warns(UserWarning, match="interrupted at epoch 4"):
+        sel = SGDSupportSelector(**FAST).fit(X, y)
+    assert sel.n_iter_ == 3 and sel.importances_history_.shape[0] == 3
+
+
+def test_known_support_friedman1():
+    """Issue 2, item 5: every relevant feature above every noise feature, and
+    SGD separates them more sharply than GD from the same seed."""
+    X, y = make_friedman1(n_samples=2000, n_features=25, random_state=0)
+    sgd = SGDSupportSelector(random_state=0).fit(X, y).feature_importances_
+    gd = GDSupportSelector(random_state=0).fit(X, y).feature_importances_
+
+    def separation(imp):
+        return imp[:5].min() / imp[5:].max()
+
+    assert separation(sgd) > 1.0
+    assert separation(sgd) > separation(gd)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_cuda_path_matches_cpu():
+    X, y = sparse_regression(n=256)
+    cpu = SGDSupportSelector(**FAST).fit(X, y)
+    gpu = SGDSupportSelector(device="cuda", **FAST).fit(X, y)
+    assert isinstance(gpu.feature_importances_, np.ndarray)
+    np.testing.assert_allclose(
+        gpu.feature_importances_, cpu.feature_importances_, rtol=1e-3, atol=1e-3
+    )
+    restored = pickle.loads(pickle.dumps(gpu))
+    np.testing.assert_array_equal(restored.transform(X), gpu.transform(X))
