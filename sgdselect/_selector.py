@@ -505,13 +505,13 @@ class SGDSupportSelector(_BaseSupportSelector):
         regime that finds the support is a large step size with clipping, a small
         batch and enough epochs.
 
-        ``threshold="auto"`` sorts the importances and cuts at the largest gap
-        between consecutive log-importances, provided the features above it are
-        at least twice as important as those below; otherwise every feature is
-        kept. SGD's shrinkage is multiplicative, which makes the gap show in log
-        space.
+        ``threshold="auto"`` splits the sorted log-importances into two groups
+    with the least within-group variance (Otsu's rule) and keeps the upper
+    group if its weakest feature is at least 1.5 times as important as the
+    strongest one below; otherwise every feature is kept. SGD's shrinkage is
+    multiplicative, which makes the shrunk mass a tight cluster in log space.
 
-        References
+    References
         ----------
         A. Beneventano, A. Pinto and T. Poggio, "How Neural Networks Learn the
         Support is an Implicit Regularization Effect of SGD", arXiv:2406.11110,
