@@ -55,10 +55,11 @@ def _act_grad(G, A, activation):
 
 
 @njit(cache=True, nogil=True)
-def _output_grad(out, Y, rows, noise, batch_rows, loss, G):
+def _output_grad(out, Y, y_shift, y_inv, rows, noise, batch_rows, loss, G):
     """Write dLoss/dout into G (scaled for a batch of ``batch_rows``); return loss sum.
 
-    ``noise`` (rows x outputs, or empty) is added to the regression targets.
+    Targets are ``(Y[row] - y_shift) * y_inv`` (the network's own
+    standardization); ``noise`` (rows x outputs, or empty) is added to them.
     """
     noisy = noise.shape[0] > 0
     total = 0.0
@@ -69,7 +70,7 @@ def _output_grad(out, Y, rows, noise, batch_rows, loss, G):
         for i in range(out.shape[0]):
             r = rows[i]
             for j in range(k):
-                diff = out[i, j] - Y[r, j]
+                diff = out[i, j] - (Y[r, j] - y_shift[j]) * y_inv[j]
                 if noisy:
                     diff -= noise[i, j]
                 total += diff * diff / k
@@ -87,8 +88,9 @@ def _output_grad(out, Y, rows, noise, batch_rows, loss, G):
             log_norm = np.log(norm) + top
             for j in range(k):
                 p = np.exp(out[i, j] - log_norm)
-                total -= Y[r, j] * (out[i, j] - log_norm)
-                G[i, j] = (p - Y[r, j]) * scale
+                t = (Y[r, j] - y_shift[j]) * y_inv[j]
+                total -= t * (out[i, j] - log_norm)
+                G[i, j] = (p - t) * scale
     return total
 
 
@@ -108,6 +110,8 @@ def _forward_backward(
     noise,
     mean,
     inv_scale,
+    y_shift,
+    y_inv,
     p,
     g,
     sizes,
@@ -144,7 +148,7 @@ def _forward_backward(
     k = sizes[n_layers]
     out = acts[a_starts[n_layers] : a_starts[n_layers] + n * k].reshape(n, k)
     G = grads_a[: n * k].reshape(n, k)
-    total = _output_grad(out, Y, rows, noise, batch_rows, loss, G)
+    total = _output_grad(out, Y, y_shift, y_inv, rows, noise, batch_rows, loss, G)
     for layer in range(n_layers - 1, -1, -1):
         fi, fo = sizes[layer], sizes[layer + 1]
         A = acts[a_starts[layer] : a_starts[layer] + n * fi].reshape(n, fi)
@@ -208,6 +212,8 @@ def run_epoch(
     Y,
     mean,
     inv_scale,
+    y_shift,
+    y_inv,
     order,
     noise,
     n_rows,
@@ -225,6 +231,9 @@ def run_epoch(
     losses,
 ):
     """Run one epoch for each network ``m`` of the group.
+
+    Network ``m`` standardizes inputs with ``mean[m]``, ``inv_scale[m]`` and
+    targets with ``y_shift[m]``, ``y_inv[m]``, as if trained alone on its rows.
 
     ``order[m, :n_rows[m]]`` are the rows of ``X`` network ``m`` visits this
     epoch, already shuffled, and ``noise[m, i]`` the label noise added to the
@@ -268,8 +277,10 @@ def run_epoch(
                     Y,
                     order[m, c0:c1],
                     eps,
-                    mean,
-                    inv_scale,
+                    mean[m],
+                    inv_scale[m],
+                    y_shift[m],
+                    y_inv[m],
                     p,
                     g,
                     sizes,

@@ -65,38 +65,50 @@ def resolve_device(device):
     return dev
 
 
-def make_engine(
-    X, Y, mean, inv_scale, layout, *, activation, loss, batch_size, clip, device="cpu"
-):
+def make_engine(X, Y, layout, *, activation, loss, batch_size, clip, device="cpu"):
     """Return the engine for ``device`` (``"cpu"`` or a resolved torch device)."""
     kwargs = dict(activation=activation, loss=loss, batch_size=batch_size, clip=clip)
     if device == "cpu":
-        return CPUEngine(X, Y, mean, inv_scale, layout, **kwargs)
-    return TorchEngine(X, Y, mean, inv_scale, layout, device=device, **kwargs)
+        return CPUEngine(X, Y, layout, **kwargs)
+    return TorchEngine(X, Y, layout, device=device, **kwargs)
 
 
 class _BaseEngine:
-    def __init__(
-        self, X, Y, mean, inv_scale, layout, *, activation, loss, batch_size, clip
-    ):
+    def __init__(self, X, Y, layout, *, activation, loss, batch_size, clip):
         self.layout = layout
         self.activation = activation
         self.loss = loss
         self.batch_size = int(batch_size)
         self.clip = float(clip) if clip is not None else 0.0
-        self.n_rows_total = X.shape[0]
         self.n_outputs = Y.shape[1]
 
     def set_group(
-        self, params, learning_rates, weight_decays, rows, rngs, label_noise=0.0
+        self,
+        params,
+        *,
+        learning_rates,
+        weight_decays,
+        rows,
+        rngs,
+        x_mean,
+        x_inv_scale,
+        y_mean,
+        y_inv_scale,
+        label_noise=0.0,
     ):
-        """Start a group: ``params`` (n_models, n_params) float32 and, per network,
-        its learning rate, weight decay, training rows and shuffling rng.
+        """Start a group of networks.
+
+        ``params`` is (n_models, n_params). Per network: its learning rate,
+        weight decay, training rows (indices into ``X``), shuffling rng, and the
+        standardization it trains under: inputs ``(X - x_mean) * x_inv_scale``
+        and targets ``(Y - y_mean) * y_inv_scale``, each (n_models, width), so
+        that every network sees exactly what it would see trained alone on its
+        rows.
 
         ``label_noise`` is the standard deviation of Gaussian noise added afresh
-        to every regression target at every visit: it keeps the gradient noise
-        that drives support learning alive after the loss has been fitted
-        (ignored for classification).
+        to every standardized regression target at every visit: it keeps the
+        gradient noise that drives support learning alive after the loss has
+        been fitted (ignored for classification).
         """
         # Noise on one-hot targets is not label noise: regression only.
         self.label_noise = float(label_noise) if self.loss == "squared_error" else 0.0
@@ -104,6 +116,10 @@ class _BaseEngine:
         self.rngs = list(rngs)
         self._lrs = np.asarray(learning_rates, dtype=np.float32)
         self._wds = np.asarray(weight_decays, dtype=np.float32)
+        self._standardization = tuple(
+            np.atleast_2d(np.asarray(a, dtype=np.float64))
+            for a in (x_mean, x_inv_scale, y_mean, y_inv_scale)
+        )
         self._set_params(np.array(params, dtype=np.float32, order="C"))
 
     def _epoch_order(self):
@@ -127,20 +143,22 @@ class _BaseEngine:
 
 
 class CPUEngine(_BaseEngine):
-    """Numba engine: every step of an epoch in one compiled call."""
+    """Numba engine: every step of an epoch, for every network, in one call."""
 
-    def __init__(self, X, Y, mean, inv_scale, layout, **kwargs):
-        super().__init__(X, Y, mean, inv_scale, layout, **kwargs)
+    def __init__(self, X, Y, layout, **kwargs):
+        super().__init__(X, Y, layout, **kwargs)
         self.X = X
-        self.Y = np.ascontiguousarray(Y, dtype=np.float32)
-        self.mean = np.asarray(mean, dtype=X.dtype)
-        self.inv_scale = np.asarray(inv_scale, dtype=X.dtype)
+        self.Y = np.ascontiguousarray(Y, dtype=np.float64)
         self.sizes = np.asarray(layout.sizes, dtype=np.int64)
         self._act = ACTIVATIONS[self.activation]
         self._loss = LOSSES[self.loss]
 
     def _set_params(self, params):
         self.params = params
+        x_mean, x_inv, y_mean, y_inv = self._standardization
+        # Input statistics in X's dtype: the gather then runs in one precision.
+        self._x_stats = (x_mean.astype(self.X.dtype), x_inv.astype(self.X.dtype))
+        self._y_stats = (y_mean, y_inv)
 
     def get_params(self):
         return self.params.copy()
@@ -152,8 +170,8 @@ class CPUEngine(_BaseEngine):
         bad = _cpu_kernel.run_epoch(
             self.X,
             self.Y,
-            self.mean,
-            self.inv_scale,
+            *self._x_stats,
+            *self._y_stats,
             order,
             noise,
             n_rows,
@@ -185,28 +203,30 @@ class TorchEngine(_BaseEngine):
 
     _GRAPH_STEPS = 64
 
-    def __init__(self, X, Y, mean, inv_scale, layout, *, device, **kwargs):
+    def __init__(self, X, Y, layout, *, device, **kwargs):
         import torch
 
-        super().__init__(X, Y, mean, inv_scale, layout, **kwargs)
+        super().__init__(X, Y, layout, **kwargs)
         self.torch = torch
         self.device = torch.device(device)
-        mean_t = torch.as_tensor(np.asarray(mean, np.float32), device=self.device)
-        inv_t = torch.as_tensor(np.asarray(inv_scale, np.float32), device=self.device)
-        # Standardized once on the device: the GPU copy is float32 anyway.
-        self.X = (torch.as_tensor(X, device=self.device).float() - mean_t) * inv_t
+        self.X = torch.as_tensor(X, device=self.device).float()
         self.Y = torch.as_tensor(np.asarray(Y, np.float32), device=self.device)
         self._graph = None
 
     def _set_params(self, params):
-        torch = self.torch
+        torch, dev = self.torch, self.device
         if len({len(r) for r in self.rows}) != 1:
             raise ValueError("TorchEngine needs the same number of rows per network")
-        self.params = torch.as_tensor(params, device=self.device).clone()
+        self.params = torch.as_tensor(params, device=dev).clone()
         self.grads = torch.zeros_like(self.params)
-        self.lrs = torch.as_tensor(self._lrs, device=self.device)[:, None]
-        self.wds = torch.as_tensor(self._wds, device=self.device)[:, None]
-        self.loss_sum = torch.zeros(len(self.rows), device=self.device)
+        self.lrs = torch.as_tensor(self._lrs, device=dev)[:, None]
+        self.wds = torch.as_tensor(self._wds, device=dev)[:, None]
+        self.loss_sum = torch.zeros(len(self.rows), device=dev)
+        # (n_models, 1, width): broadcast over the rows of a batch.
+        self._stats = [
+            torch.as_tensor(a, dtype=torch.float32, device=dev)[:, None, :]
+            for a in self._standardization
+        ]
         self._graph = None
 
     def get_params(self):
@@ -215,8 +235,9 @@ class TorchEngine(_BaseEngine):
     def _step(self, rows, noise):
         """One SGD step for every network; ``rows`` is (n_models, batch)."""
         torch, lay = self.torch, self.layout
+        x_mean, x_inv, y_mean, y_inv = self._stats
         n_layers = lay.n_layers
-        A = self.X[rows]
+        A = (self.X[rows] - x_mean) * x_inv
         acts = [A]
         for layer in range(n_layers):
             W = lay.weight(self.params, layer)
@@ -225,7 +246,7 @@ class TorchEngine(_BaseEngine):
             if layer < n_layers - 1:
                 A = _torch_act(torch, A, self.activation)
             acts.append(A)
-        out, Y = acts[-1], self.Y[rows]
+        out, Y = acts[-1], (self.Y[rows] - y_mean) * y_inv
         if noise is not None:
             Y = Y + noise
         n_batch, k = rows.shape[1], out.shape[2]
@@ -263,9 +284,8 @@ class TorchEngine(_BaseEngine):
         if self.device.type == "cuda" and n_full >= self._GRAPH_STEPS:
             start = self._replay_graph(order, noise, n_full)
         for s in range(start, n, b):
-            self._step(
-                order[:, s : s + b], None if noise is None else noise[:, s : s + b]
-            )
+            part = slice(s, s + b)
+            self._step(order[:, part], None if noise is None else noise[:, part])
         losses = (self.loss_sum / -(-n // b)).double().cpu().numpy()
         bad = np.flatnonzero(~np.isfinite(losses))
         if bad.size or not bool(torch.isfinite(self.params).all()):
@@ -277,15 +297,12 @@ class TorchEngine(_BaseEngine):
     def _replay_graph(self, order, noise, n_full):
         torch, b, k = self.torch, self.batch_size, self._GRAPH_STEPS
         if self._graph is None:
-            self._static_rows = torch.zeros(
-                (order.shape[0], k * b), dtype=torch.long, device=self.device
-            )
+            shape = (order.shape[0], k * b)
+            self._static_rows = torch.zeros(shape, dtype=torch.long, device=self.device)
             self._static_noise = (
                 None
                 if noise is None
-                else torch.zeros(
-                    (order.shape[0], k * b, noise.shape[2]), device=self.device
-                )
+                else torch.zeros((*shape, noise.shape[2]), device=self.device)
             )
             stream = torch.cuda.Stream()
             stream.wait_stream(torch.cuda.current_stream())
@@ -301,15 +318,15 @@ class TorchEngine(_BaseEngine):
                 self._graph_body(k)
         n_replays = n_full // k
         for r in range(n_replays):
-            self._static_rows.copy_(order[:, r * k * b : (r + 1) * k * b])
+            part = slice(r * k * b, (r + 1) * k * b)
+            self._static_rows.copy_(order[:, part])
             if noise is not None:
-                self._static_noise.copy_(noise[:, r * k * b : (r + 1) * k * b])
+                self._static_noise.copy_(noise[:, part])
             self._graph.replay()
         return n_replays * k * b
 
     def _graph_body(self, k):
-        b = self.batch_size
-        noise = self._static_noise
+        b, noise = self.batch_size, self._static_noise
         for i in range(k):
             part = slice(i * b, (i + 1) * b)
             self._step(

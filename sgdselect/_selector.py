@@ -29,6 +29,11 @@ _REGRESSION_TARGETS = ("continuous", "continuous-multioutput")
 _STATS_CHUNK = 65536
 
 
+def _inverse(scale):
+    """1 / scale, with 0 for a zero scale (a constant column stays at 0)."""
+    return 1.0 / np.where(scale == 0, np.inf, scale)
+
+
 def column_stats(X):
     """Per-column mean and standard deviation in float64, in row blocks.
 
@@ -134,14 +139,10 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
             # stay at zero, so its importance is exactly 0.
             layout.weight(params, 0)[:, scale == 0, :] = 0.0
             curve, history = [], []
-        inv_scale = 1.0 / np.where(scale == 0, np.inf, scale)
-
         batch_size = self._effective_batch_size(X.shape[0])
         engine = make_engine(
             X,
             Y,
-            mean.astype(X.dtype),
-            inv_scale.astype(X.dtype),
             layout,
             activation=self.activation,
             loss=loss,
@@ -151,10 +152,14 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         )
         engine.set_group(
             params,
-            [self.learning_rate],
-            [self.weight_decay],
-            [np.arange(X.shape[0])],
-            [shuffle_rng],
+            learning_rates=[self.learning_rate],
+            weight_decays=[self.weight_decay],
+            rows=[np.arange(X.shape[0])],
+            rngs=[shuffle_rng],
+            x_mean=mean,
+            x_inv_scale=_inverse(scale),
+            y_mean=targets["_y_mean"],
+            y_inv_scale=_inverse(targets["_y_scale"]),
             label_noise=self.label_noise,
         )
         self._train(engine, curve, history, batch_size)
@@ -258,8 +263,11 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
                     "data, but the data contains only one class: "
                     f"{encoder.classes_[0]!r}."
                 )
-            Y = np.eye(len(encoder.classes_), dtype=np.float32)[encoder.transform(y)]
-            return Y, "log_loss", {"task_": task, "classes_": encoder.classes_}
+            k = len(encoder.classes_)
+            Y = np.eye(k, dtype=np.float32)[encoder.transform(y)]
+            targets = {"task_": task, "classes_": encoder.classes_}
+            targets.update(_y_mean=np.zeros(k), _y_scale=np.ones(k))
+            return Y, "log_loss", targets
         try:
             Y = np.asarray(y, dtype=np.float64)
         except (TypeError, ValueError) as exc:
@@ -267,10 +275,10 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
                 f"task='regression' needs numeric targets, but y is {kind!r}."
             ) from exc
         Y = Y.reshape(len(Y), -1)
-        y_mean, y_scale = Y.mean(axis=0), Y.std(axis=0)
-        y_scale = np.where(y_scale > 0, y_scale, 1.0)
-        targets = {"task_": task, "_y_mean": y_mean, "_y_scale": y_scale}
-        return ((Y - y_mean) / y_scale).astype(np.float32), "squared_error", targets
+        y_scale = Y.std(axis=0)
+        targets = {"task_": task, "_y_mean": Y.mean(axis=0), "_y_scale": y_scale}
+        targets["_y_scale"] = np.where(y_scale > 0, y_scale, 1.0)
+        return Y, "squared_error", targets
 
     # ------------------------------------------------------------ network
     def _hidden_sizes(self):
@@ -506,10 +514,12 @@ class SGDSupportSelector(_BaseSupportSelector):
         batch and enough epochs.
 
         ``threshold="auto"`` splits the sorted log-importances into two groups
-    with the least within-group variance (Otsu's rule) and keeps the upper
-    group if its weakest feature is at least 1.5 times as important as the
-    strongest one below; otherwise every feature is kept. SGD's shrinkage is
-    multiplicative, which makes the shrunk mass a tight cluster in log space.
+    with the least within-group variance (Otsu's rule), moves up the features
+    of the lower group that lie more than 3 robust standard deviations above
+    its median, and keeps the upper group if its weakest feature is at least
+    1.5 times as important as the strongest one below; otherwise every feature
+    is kept. SGD's shrinkage is multiplicative, which makes the shrunk mass a
+    tight cluster in log space.
 
     References
         ----------

@@ -13,21 +13,27 @@ import numpy as np
 # The split counts as the edge of the support only if the weakest feature kept
 # is at least this many times as important as the strongest one dropped.
 AUTO_MIN_RATIO = 1.5
+# A feature of the lower group stands out from it when it lies this many
+# robust standard deviations (1.4826 MAD) above the group's median, in log space.
+AUTO_OUTLIER_Z = 3.0
 
 
-def auto_threshold(importances, min_ratio=AUTO_MIN_RATIO):
+def auto_threshold(importances, min_ratio=AUTO_MIN_RATIO, z=AUTO_OUTLIER_Z):
     """The cut between the features that stand out and the shrunk mass.
 
     SGD's implicit regularization shrinks the first-layer columns of
-    irrelevant inputs *multiplicatively*, so in log space they form a low
-    cluster, while the relevant features spread above it (strong and weak
-    ones at different heights). The cut is the two-cluster split of the sorted
-    log-importances with the least within-cluster variance (Otsu's rule, i.e.
-    one-dimensional 2-means, exact in O(d log d)). Unlike the largest gap, it
-    does not stop between strong and weak relevant features when the mass
-    below is tight. The split is kept only if the weakest feature above it is
-    at least ``min_ratio`` times the strongest below; otherwise nothing stands
-    out and every feature with a positive importance is kept.
+    irrelevant inputs *multiplicatively*, so in log space they form a low,
+    tight cluster, while relevant features spread above it, strong and weak
+    ones at different heights. The rule works on sorted log-importances:
+
+    1. split them in two groups with the least within-group variance (Otsu's
+       rule, i.e. exact one-dimensional 2-means);
+    2. move up, one at a time, the top features of the lower group that lie
+       more than ``z`` robust standard deviations above that group's median
+       (weak relevant features that 2-means lumped with the mass);
+    3. keep the upper group if its weakest feature is at least ``min_ratio``
+       times as important as the strongest one below; otherwise nothing
+       stands out and every feature with a positive importance is kept.
 
     Returns a threshold in the units of ``importances``: the geometric mean of
     the two values on either side of the cut, so that ``importances >=
@@ -41,6 +47,13 @@ def auto_threshold(importances, min_ratio=AUTO_MIN_RATIO):
         return positive[0]
     logs = np.log(positive)
     k = _otsu_split(logs)
+    while logs.size - k >= 3:
+        mass = logs[k:]
+        median = np.median(mass)
+        spread = 1.4826 * np.median(np.abs(mass - median))
+        if logs[k] <= median + z * spread:
+            break
+        k += 1
     if logs[k - 1] - logs[k] < np.log(min_ratio):
         return positive[-1]
     return float(np.exp(0.5 * (logs[k - 1] + logs[k])))

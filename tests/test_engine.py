@@ -18,9 +18,29 @@ def _problem(loss, k, n=96, d=5, seed=0):
     return X, Y, X.mean(0), 1 / X.std(0)
 
 
-def _engine(cls, X, Y, mean, inv, layout, **kw):
+def _make(cls, X, Y, mean, inv, layout, **kw):
+    """An engine whose set_group standardizes X with (mean, inv) for everyone."""
     extra = {"device": "cpu"} if cls is TorchEngine else {}
-    return cls(X, Y, mean, inv, layout, **kw, **extra)
+    engine = cls(X, Y, layout, **kw, **extra)
+    set_group = engine.set_group
+
+    def set_group_same_stats(params, lrs, wds, rows, rngs, label_noise=0.0):
+        m, k = len(rows), Y.shape[1]
+        set_group(
+            params,
+            learning_rates=lrs,
+            weight_decays=wds,
+            rows=rows,
+            rngs=rngs,
+            x_mean=np.tile(mean, (m, 1)),
+            x_inv_scale=np.tile(inv, (m, 1)),
+            y_mean=np.zeros((m, k)),
+            y_inv_scale=np.ones((m, k)),
+            label_noise=label_noise,
+        )
+
+    engine.set_group = set_group_same_stats
+    return engine
 
 
 @pytest.mark.parametrize("loss, k", [("squared_error", 2), ("log_loss", 3)])
@@ -31,7 +51,7 @@ def test_one_step_matches_autograd(loss, k, activation):
     p0 = init_params(
         layout, [np.random.default_rng(0)], activation=activation, init_scale=1.0
     )
-    engine = _engine(
+    engine = _make(
         CPUEngine,
         X,
         Y,
@@ -74,7 +94,7 @@ def test_cpu_and_torch_engines_agree(loss, k, activation, label_noise):
     p0 = init_params(layout, rngs, activation=activation, init_scale=1.0)
     results = []
     for cls in (CPUEngine, TorchEngine):
-        engine = _engine(
+        engine = _make(
             cls,
             X,
             Y,
@@ -113,14 +133,14 @@ def test_group_member_equals_lone_network():
         init_scale=1.0,
     )
     kw = dict(activation="relu", loss="squared_error", batch_size=5, clip=1.0)
-    group = CPUEngine(X, Y, mean, inv, layout, **kw)
+    group = _make(CPUEngine, X, Y, mean, inv, layout, **kw)
     group.set_group(
         p0, lrs, wds, rows, [np.random.default_rng(10 + s) for s in range(3)]
     )
     for _ in range(3):
         group.epoch()
     for m in range(3):
-        alone = CPUEngine(X, Y, mean, inv, layout, **kw)
+        alone = _make(CPUEngine, X, Y, mean, inv, layout, **kw)
         alone.set_group(
             p0[m : m + 1],
             lrs[m : m + 1],
@@ -146,7 +166,8 @@ def test_full_batch_chunks_sum_to_one_gradient():
     for chunk in (1024, 64):
         old, _engine._CHUNK = _engine._CHUNK, chunk
         try:
-            e = CPUEngine(
+            e = _make(
+                CPUEngine,
                 X,
                 Y,
                 mean,
@@ -171,7 +192,8 @@ def test_divergence_is_reported_before_the_bad_step():
     p0 = init_params(
         layout, [np.random.default_rng(0)], activation="relu", init_scale=1.0
     )
-    e = CPUEngine(
+    e = _make(
+        CPUEngine,
         X,
         Y * 1e30,
         mean,
