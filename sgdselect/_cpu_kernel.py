@@ -228,9 +228,10 @@ def run_epoch(
     activation,
     loss,
     clip,
+    active,
     losses,
 ):
-    """Run one epoch for each network ``m`` of the group.
+    """Run one epoch for each active network ``m`` of the group.
 
     Network ``m`` standardizes inputs with ``mean[m]``, ``inv_scale[m]`` and
     targets with ``y_shift[m]``, ``y_inv[m]``, as if trained alone on its rows.
@@ -240,9 +241,10 @@ def run_epoch(
     target of the ``i``-th of them (``noise`` has zero rows for none).
     Batches of ``batch_size`` rows (the last one may be smaller) are processed
     in chunks of at most ``chunk`` rows whose gradients are summed before the
-    step. ``losses[m]`` receives the mean batch loss. Returns the index of the
-    first network whose loss or gradient stopped being finite, or -1; that
-    network's parameters are those before the bad step.
+    step. ``losses[m]`` receives the mean batch loss (NaN for a network that
+    is not active). A network whose loss or gradient stops being finite keeps
+    the parameters from before the bad step, gets a non-finite loss and is
+    marked inactive; the others go on.
     """
     n_models, n_params = params.shape
     n_layers = sizes.shape[0] - 1
@@ -261,6 +263,9 @@ def run_epoch(
     g = np.empty(n_params, np.float32)
     n_weights = b_off[0]
     for m in range(n_models):
+        if not active[m]:
+            losses[m] = np.nan
+            continue
         p = params[m]
         n = n_rows[m]
         total = 0.0
@@ -296,13 +301,12 @@ def run_epoch(
                     c0 == start,
                 )
             step_loss /= batch_rows
-            if not np.isfinite(step_loss):
-                losses[m] = step_loss
-                return m
-            if not _apply_update(p, g, lrs[m], wds[m], clip, n_weights):
-                losses[m] = np.inf
-                return m
+            if not np.isfinite(step_loss) or not _apply_update(
+                p, g, lrs[m], wds[m], clip, n_weights
+            ):
+                active[m] = False
+                total = step_loss if not np.isfinite(step_loss) else np.inf
+                break
             total += step_loss
             n_steps += 1
-        losses[m] = total / max(n_steps, 1)
-    return -1
+        losses[m] = total / max(n_steps, 1) if active[m] else total

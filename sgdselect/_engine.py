@@ -21,15 +21,6 @@ from sgdselect._network import ACTIVATIONS, LOSSES, Layout, column_norms
 _CHUNK = 1024
 
 
-class DivergenceError(FloatingPointError):
-    """Raised when a network's loss or gradient stops being finite."""
-
-    def __init__(self, model, loss):
-        self.model = model
-        self.loss = loss
-        super().__init__(f"non-finite loss ({loss}) in network {model}")
-
-
 def resolve_device(device):
     """Map the estimator's ``device`` string to ``"cpu"`` or a torch device.
 
@@ -65,11 +56,16 @@ def resolve_device(device):
     return dev
 
 
-def make_engine(X, Y, layout, *, activation, loss, batch_size, clip, device="cpu"):
-    """Return the engine for ``device`` (``"cpu"`` or a resolved torch device)."""
+def make_engine(
+    X, Y, layout, *, activation, loss, batch_size, clip, device="cpu", n_threads=1
+):
+    """Return the engine for ``device`` (``"cpu"`` or a resolved torch device).
+
+    ``n_threads`` CPU threads share out the networks of a group (CPU only).
+    """
     kwargs = dict(activation=activation, loss=loss, batch_size=batch_size, clip=clip)
     if device == "cpu":
-        return CPUEngine(X, Y, layout, **kwargs)
+        return CPUEngine(X, Y, layout, n_threads=n_threads, **kwargs)
     return TorchEngine(X, Y, layout, device=device, **kwargs)
 
 
@@ -112,6 +108,7 @@ class _BaseEngine:
         """
         # Noise on one-hot targets is not label noise: regression only.
         self.label_noise = float(label_noise) if self.loss == "squared_error" else 0.0
+        self.active = np.ones(len(rows), dtype=bool)
         self.rows = [np.asarray(r, dtype=np.int64) for r in rows]
         self.rngs = list(rngs)
         self._lrs = np.asarray(learning_rates, dtype=np.float32)
@@ -141,12 +138,18 @@ class _BaseEngine:
     def first_layer_norms(self):
         return column_norms(self.layout, self.get_params())
 
+    # epoch() returns each network's mean batch loss for the epoch. A network
+    # whose loss or gradient stops being finite is frozen at its last finite
+    # parameters, reported with a non-finite loss, and inactive (NaN loss)
+    # from then on; ``active`` tells which networks still train.
+
 
 class CPUEngine(_BaseEngine):
     """Numba engine: every step of an epoch, for every network, in one call."""
 
-    def __init__(self, X, Y, layout, **kwargs):
+    def __init__(self, X, Y, layout, *, n_threads=1, **kwargs):
         super().__init__(X, Y, layout, **kwargs)
+        self.n_threads = max(1, int(n_threads))
         self.X = X
         self.Y = np.ascontiguousarray(Y, dtype=np.float64)
         self.sizes = np.asarray(layout.sizes, dtype=np.int64)
@@ -167,17 +170,43 @@ class CPUEngine(_BaseEngine):
         order, noise = self._epoch_order()
         n_rows = np.array([len(r) for r in self.rows], dtype=np.int64)
         losses = np.empty(len(self.rows), dtype=np.float64)
-        bad = _cpu_kernel.run_epoch(
+        n_models = len(self.rows)
+        bounds = np.linspace(0, n_models, min(self.n_threads, n_models) + 1)
+        parts = [
+            slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+        ]
+        if len(parts) == 1:
+            self._run(parts[0], order, noise, n_rows, losses)
+        else:
+            # The kernel releases the GIL: networks are independent, so each
+            # thread trains its own slice of the group in place.
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(len(parts)) as pool:
+                jobs = [
+                    pool.submit(self._run, part, order, noise, n_rows, losses)
+                    for part in parts
+                ]
+                for job in jobs:
+                    job.result()
+        return losses
+
+    def _run(self, part, order, noise, n_rows, losses):
+        x_mean, x_inv = self._x_stats
+        y_mean, y_inv = self._y_stats
+        _cpu_kernel.run_epoch(
             self.X,
             self.Y,
-            *self._x_stats,
-            *self._y_stats,
-            order,
-            noise,
-            n_rows,
-            self.params,
-            self._lrs,
-            self._wds,
+            x_mean[part],
+            x_inv[part],
+            y_mean[part],
+            y_inv[part],
+            order[part],
+            noise[part],
+            n_rows[part],
+            self.params[part],
+            self._lrs[part],
+            self._wds[part],
             self.sizes,
             self.layout.weight_offsets,
             self.layout.bias_offsets,
@@ -186,11 +215,9 @@ class CPUEngine(_BaseEngine):
             self._act,
             self._loss,
             self.clip,
-            losses,
+            self.active[part],
+            losses[part],
         )
-        if bad >= 0:
-            raise DivergenceError(int(bad), float(losses[bad]))
-        return losses
 
 
 class TorchEngine(_BaseEngine):
@@ -222,6 +249,7 @@ class TorchEngine(_BaseEngine):
         self.lrs = torch.as_tensor(self._lrs, device=dev)[:, None]
         self.wds = torch.as_tensor(self._wds, device=dev)[:, None]
         self.loss_sum = torch.zeros(len(self.rows), device=dev)
+        self._active_t = torch.ones((len(self.rows), 1), dtype=torch.bool, device=dev)
         # (n_models, 1, width): broadcast over the rows of a batch.
         self._stats = [
             torch.as_tensor(a, dtype=torch.float32, device=dev)[:, None, :]
@@ -268,8 +296,10 @@ class TorchEngine(_BaseEngine):
         norm = self.grads.square().sum(1, keepdim=True).sqrt()
         scale = torch.clamp(self.clip / (norm + 1e-6), max=1.0) if self.clip else 1.0
         n_weights = int(lay.bias_offsets[0])
-        self.params[:, :n_weights].mul_(1.0 - self.lrs * self.wds)
-        self.params.sub_(self.lrs * scale * self.grads)
+        # Frozen (diverged) networks take no step; where() keeps NaN out.
+        lrs = torch.where(self._active_t, self.lrs, 0.0)
+        self.params[:, :n_weights].mul_(1.0 - lrs * self.wds)
+        self.params.sub_(torch.where(self._active_t, lrs * scale * self.grads, 0.0))
 
     def epoch(self):
         torch = self.torch
@@ -287,11 +317,17 @@ class TorchEngine(_BaseEngine):
             part = slice(s, s + b)
             self._step(order[:, part], None if noise is None else noise[:, part])
         losses = (self.loss_sum / -(-n // b)).double().cpu().numpy()
-        bad = np.flatnonzero(~np.isfinite(losses))
-        if bad.size or not bool(torch.isfinite(self.params).all()):
-            self.params.copy_(snapshot)
-            m = int(bad[0]) if bad.size else 0
-            raise DivergenceError(m, float(losses[m]))
+        finite = torch.isfinite(self.params).all(1).cpu().numpy() & np.isfinite(losses)
+        bad = self.active & ~finite
+        if bad.any():
+            # Back to the start of the epoch: the last parameters known finite.
+            rows = torch.as_tensor(np.flatnonzero(bad), device=self.device)
+            self.params[rows] = snapshot[rows]
+            losses[bad] = np.where(np.isfinite(losses[bad]), np.inf, losses[bad])
+            self.active &= ~bad
+            active = torch.as_tensor(self.active, device=self.device)
+            self._active_t.copy_(active[:, None])
+        losses[~self.active & ~bad] = np.nan
         return losses
 
     def _replay_graph(self, order, noise, n_full):
@@ -350,4 +386,4 @@ def _torch_act_grad(torch, G, A, activation):
     return G
 
 
-__all__ = ["DivergenceError", "Layout", "make_engine", "resolve_device"]
+__all__ = ["Layout", "make_engine", "resolve_device"]

@@ -20,7 +20,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from sgdselect._engine import DivergenceError, make_engine, resolve_device
+from sgdselect._engine import make_engine, resolve_device
 from sgdselect._network import Layout, column_norms, init_params
 from sgdselect._support import resolve_threshold, support_mask
 
@@ -190,13 +190,6 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
             epoch = len(curve) + 1
             try:
                 loss = float(engine.epoch()[0])
-            except DivergenceError as exc:
-                raise FloatingPointError(
-                    f"training diverged at epoch {epoch} (loss={exc.loss}); "
-                    f"lower learning_rate (now {self.learning_rate}), raise "
-                    f"batch_size (now {batch_size}) or set max_grad_norm "
-                    f"(now {self.max_grad_norm})."
-                ) from None
             except KeyboardInterrupt:
                 warnings.warn(
                     f"training interrupted at epoch {epoch}; the selector "
@@ -205,6 +198,13 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
                     stacklevel=3,
                 )
                 break
+            if not np.isfinite(loss):
+                raise FloatingPointError(
+                    f"training diverged at epoch {epoch} (loss={loss}); "
+                    f"lower learning_rate (now {self.learning_rate}), raise "
+                    f"batch_size (now {batch_size}) or set max_grad_norm "
+                    f"(now {self.max_grad_norm})."
+                )
             curve.append(loss)
             norms = engine.first_layer_norms()[0]
             history.append(norms)

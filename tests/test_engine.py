@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from sgdselect._engine import CPUEngine, DivergenceError, TorchEngine
+from sgdselect._engine import CPUEngine, TorchEngine
 from sgdselect._network import Layout, init_params
 
 
@@ -186,16 +186,20 @@ def test_full_batch_chunks_sum_to_one_gradient():
     np.testing.assert_allclose(out[0], out[1], rtol=1e-5, atol=1e-6)
 
 
-def test_divergence_is_reported_before_the_bad_step():
+@pytest.mark.parametrize("cls", [CPUEngine, TorchEngine])
+def test_diverged_network_is_frozen_and_the_others_go_on(cls):
     X, Y, mean, inv = _problem("squared_error", 1)
     layout = Layout((X.shape[1], 8, 1))
     p0 = init_params(
-        layout, [np.random.default_rng(0)], activation="relu", init_scale=1.0
+        layout,
+        [np.random.default_rng(s) for s in range(3)],
+        activation="relu",
+        init_scale=1.0,
     )
     e = _make(
-        CPUEngine,
+        cls,
         X,
-        Y * 1e30,
+        Y,
         mean,
         inv,
         layout,
@@ -204,8 +208,16 @@ def test_divergence_is_reported_before_the_bad_step():
         batch_size=4,
         clip=0.0,
     )
-    e.set_group(p0, [1e10], [0.0], [np.arange(len(X))], [np.random.default_rng(0)])
-    with pytest.raises(DivergenceError):
-        for _ in range(5):
-            e.epoch()
+    rows = [np.arange(len(X))] * 3
+    e.set_group(
+        p0,
+        [1e-3, 1e10, 1e-3],
+        [0.0] * 3,
+        rows,
+        [np.random.default_rng(s) for s in range(3)],
+    )
+    seen = [e.epoch() for _ in range(4)]
+    assert not np.isfinite(seen[0][1]) or not np.isfinite(seen[1][1])
+    assert list(e.active) == [True, False, True]
+    assert np.isnan(seen[-1][1]) and np.isfinite(seen[-1][[0, 2]]).all()
     assert np.all(np.isfinite(e.get_params()))
