@@ -92,3 +92,16 @@ def column_norms(layout, params):
     """
     w = layout.weight(np.atleast_2d(params), 0).astype(np.float64)
     return np.sqrt(np.einsum("mij,mij->mi", w, w))
+
+
+def forward(coefs, intercepts, A, activation):
+    """Network output for standardized inputs ``A``, in NumPy (float64)."""
+    A = np.asarray(A, dtype=np.float64)
+    for i, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
+        A = A @ W + b
+        if i < len(coefs) - 1:
+            if activation == "relu":
+                A = np.maximum(A, 0)
+            elif activation == "tanh":
+                A = np.tanh(A)
+    return A

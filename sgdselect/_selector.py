@@ -21,12 +21,30 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from sgdselect._engine import make_engine, resolve_device
-from sgdselect._network import Layout, column_norms, init_params
+from sgdselect._network import Layout, column_norms, forward, init_params
 from sgdselect._support import resolve_threshold, support_mask
 
 _CLASSIFICATION_TARGETS = ("binary", "multiclass")
 _REGRESSION_TARGETS = ("continuous", "continuous-multioutput")
 _STATS_CHUNK = 65536
+
+
+_TARGET_ATTRIBUTES = ("task_", "classes_", "_y_mean", "_y_scale")
+
+
+def _score_output(out, y, targets):
+    """Accuracy or R² of the network output ``out`` against ``y``."""
+    if targets["task_"] == "classification":
+        return accuracy_score(y, targets["classes_"][np.argmax(out, axis=1)])
+    pred = out * targets["_y_scale"] + targets["_y_mean"]
+    y = np.asarray(y, dtype=np.float64)
+    return r2_score(y, pred.reshape(y.shape) if y.ndim == 1 else pred)
+
+
+def _rngs_from_seed(seed):
+    """Independent generators for initialization and batch order."""
+    init_seq, shuffle_seq = np.random.SeedSequence(seed).spawn(2)
+    return np.random.default_rng(init_seq), np.random.default_rng(shuffle_seq)
 
 
 def _inverse(scale):
@@ -128,16 +146,8 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
             curve, history = list(self.loss_curve_), list(self.importances_history_)
         else:
             mean, scale = column_stats(X)
-            init_rng, shuffle_rng = self._rngs()
-            params = init_params(
-                layout,
-                [init_rng],
-                activation=self.activation,
-                init_scale=self.init_scale,
-            )
-            # A constant column carries no information: its weights start and
-            # stay at zero, so its importance is exactly 0.
-            layout.weight(params, 0)[:, scale == 0, :] = 0.0
+            init_rng, shuffle_rng = _rngs_from_seed(self._draw_seed())
+            params = self._initial_params(layout, scale, init_rng)
             curve, history = [], []
         batch_size = self._effective_batch_size(X.shape[0])
         engine = make_engine(
@@ -293,11 +303,18 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
             )
         return tuple(int(s) for s in sizes)
 
-    def _rngs(self):
-        """Independent generators for initialization and batch order."""
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        init_seq, shuffle_seq = np.random.SeedSequence(seed).spawn(2)
-        return np.random.default_rng(init_seq), np.random.default_rng(shuffle_seq)
+    def _draw_seed(self):
+        return check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+
+    def _initial_params(self, layout, scale, init_rng):
+        """Initial parameters (1, n_params) for inputs with column scales ``scale``."""
+        params = init_params(
+            layout, [init_rng], activation=self.activation, init_scale=self.init_scale
+        )
+        # A constant column carries no information: its weights start and stay
+        # at zero, so its importance is exactly 0.
+        layout.weight(params, 0)[:, scale == 0, :] = 0.0
+        return params
 
     def _store_params(self, layout, flat):
         self.coefs_ = [layout.weight(flat, i).copy() for i in range(layout.n_layers)]
@@ -312,16 +329,8 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
 
     def _forward(self, X):
         """Network output for raw ``X`` (standardized here), float64."""
-        scale = np.where(self.scale_ > 0, self.scale_, np.inf)
-        A = (np.asarray(X, dtype=np.float64) - self.mean_) / scale
-        for i, (W, b) in enumerate(zip(self.coefs_, self.intercepts_, strict=True)):
-            A = A @ W + b
-            if i < len(self.coefs_) - 1:
-                if self.activation == "relu":
-                    A = np.maximum(A, 0)
-                elif self.activation == "tanh":
-                    A = np.tanh(A)
-        return A
+        A = (np.asarray(X, dtype=np.float64) - self.mean_) * _inverse(self.scale_)
+        return forward(self.coefs_, self.intercepts_, A, self.activation)
 
     # ------------------------------------------------------------ scoring
     def score(self, X, y):
@@ -345,12 +354,8 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
-        out = self._forward(X)
-        if self.task_ == "classification":
-            return accuracy_score(y, self.classes_[np.argmax(out, axis=1)])
-        pred = out * self._y_scale + self._y_mean
-        y = np.asarray(y, dtype=np.float64)
-        return r2_score(y, pred.reshape(y.shape) if y.ndim == 1 else pred)
+        targets = {name: getattr(self, name, None) for name in _TARGET_ATTRIBUTES}
+        return _score_output(self._forward(X), y, targets)
 
     # ------------------------------------------------------------ support
     @property
@@ -401,7 +406,7 @@ _COMMON_PARAMETERS_DOC = """
         does; ``None`` disables clipping.
     init_scale : float, default=0.3
         Multiplier of the Kaiming-normal initialization of the weights.
-    label_noise : float, default={label_noise}
+    label_noise : float, default=0.0
         Standard deviation of Gaussian noise added afresh to the standardized
         regression targets at every visit (ignored for classification). It
         keeps the gradient noise that shrinks irrelevant columns alive after
@@ -476,6 +481,22 @@ _ATTRIBUTES_DOC = """
         Names of features seen during ``fit``, when ``X`` has string column
         names.
 """
+
+
+def _parameters_doc(exclude=(), **values):
+    """The shared parameter docs, formatted, without the entries in ``exclude``.
+
+    An entry starts at a line indented by four spaces and runs to the next.
+    """
+    entries, current = [], None
+    for line in _COMMON_PARAMETERS_DOC.format(**values).strip("\n").splitlines():
+        if not line.startswith("     "):
+            current = [line]
+            entries.append(current)
+        else:
+            current.append(line)
+    kept = [e for e in entries if e[0].split(" : ")[0].strip() not in exclude]
+    return "\n".join(line for entry in kept for line in entry)
 
 
 class SGDSupportSelector(_BaseSupportSelector):
@@ -688,20 +709,14 @@ class GDSupportSelector(_BaseSupportSelector):
 
 
 SGDSupportSelector.__doc__ = SGDSupportSelector.__doc__.format(
-    common=_COMMON_PARAMETERS_DOC.format(
-        lr=0.2,
-        max_iter=600,
-        label_noise=0.0,
-        epochs_note="Steps per epoch: ceil(n / batch_size).",
-    ).rstrip("\n"),
+    common=_parameters_doc(
+        lr=0.2, max_iter=600, epochs_note="Steps per epoch: ceil(n / batch_size)."
+    ),
     attributes=_ATTRIBUTES_DOC.rstrip("\n"),
 )
 GDSupportSelector.__doc__ = GDSupportSelector.__doc__.format(
-    common=_COMMON_PARAMETERS_DOC.format(
-        lr=0.2,
-        max_iter=2000,
-        label_noise=0.0,
-        epochs_note="Each epoch is one gradient step.",
-    ).rstrip("\n"),
+    common=_parameters_doc(
+        lr=0.2, max_iter=2000, epochs_note="Each epoch is one gradient step."
+    ),
     attributes=_ATTRIBUTES_DOC.rstrip("\n"),
 )

@@ -6,9 +6,15 @@ from sklearn.utils.estimator_checks import (
     parametrize_with_checks,
 )
 
-from sgdselect import GDSupportSelector, SGDSupportSelector
+from sgdselect import GDSupportSelector, SGDSupportSelector, SGDSupportSelectorCV
 
-ESTIMATORS = [SGDSupportSelector(), GDSupportSelector()]
+# The two selectors at their defaults; the CV search on a small grid (its
+# defaults train 36 networks per fit, which the check suite does ~50 times).
+ESTIMATORS = [
+    SGDSupportSelector(),
+    GDSupportSelector(),
+    SGDSupportSelectorCV(learning_rates=(0.1, 0.2), batch_sizes=(4, 16), max_iter=100),
+]
 
 
 @parametrize_with_checks(ESTIMATORS)

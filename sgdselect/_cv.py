@@ -1,0 +1,425 @@
+"""SGDSupportSelectorCV: a learning-rate x batch-size search in batched passes."""
+
+import time
+import warnings
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import _fit_context
+from sklearn.model_selection import check_cv
+from sklearn.utils.validation import validate_data
+
+from sgdselect._engine import make_engine, resolve_device
+from sgdselect._network import Layout, column_norms, forward
+from sgdselect._selector import (
+    _ATTRIBUTES_DOC,
+    SGDSupportSelector,
+    _BaseSupportSelector,
+    _inverse,
+    _parameters_doc,
+    _rngs_from_seed,
+    _score_output,
+    column_stats,
+)
+
+# Fitted attributes copied from the refitted SGDSupportSelector.
+_REFIT_ATTRIBUTES = (
+    "feature_importances_",
+    "importances_history_",
+    "loss_curve_",
+    "n_iter_",
+    "coefs_",
+    "intercepts_",
+    "mean_",
+    "scale_",
+    "task_",
+    "classes_",
+    "_y_mean",
+    "_y_scale",
+    "_layout_sizes",
+    "_shuffle_rng",
+)
+
+
+class SGDSupportSelectorCV(_BaseSupportSelector):
+    """SGD support selection with the step size and batch size chosen by CV.
+
+        For each batch size, every (learning rate x fold) network is trained in one
+        batched pass of the training engine: the networks of a group share the
+        data and the batch size, and differ in step size and training rows. Each
+        network starts from the initialization, batch order and standardization
+        it would have had as ``SGDSupportSelector(learning_rate=lr,
+        batch_size=b, random_state=random_state).fit(X[train], y[train])``, so its
+        importances are those of that fit. The configuration with the best mean
+        validation score (accuracy or R²) is refitted on all the data, and its
+        importances select the features, as :class:`SGDSupportSelector` does.
+
+        Parameters
+        ----------
+        hidden_layer_sizes : int or tuple of int, default=(64,)
+            Widths of the hidden layers.
+        learning_rates : array-like of float, default=(0.05, 0.1, 0.2, 0.4)
+            Step sizes to try.
+        batch_sizes : array-like of int, default=(4, 16, 64)
+            Mini-batch sizes to try.
+        cv : int, cross-validation generator or iterable, default=3
+            Folds, as in :func:`~sklearn.model_selection.check_cv` (stratified for
+            classification).
+        n_jobs : int or None, default=None
+            CPU threads that share out the networks of a group (``-1``: all
+            cores). ``None`` means 1.
+    {common}
+    {attributes}
+        cv_results_ : dict of ndarray
+            One entry per (batch size, learning rate) candidate, as in
+            ``GridSearchCV``: ``params``, ``param_batch_size``,
+            ``param_learning_rate``, ``split{{k}}_test_score``,
+            ``mean_test_score``, ``std_test_score``, ``rank_test_score``,
+            ``mean_fit_time`` (time of the candidate's share of its batched pass),
+            and ``mean_feature_importances`` (n_candidates, n_features): the
+            importances averaged over folds.
+        cv_importances_ : ndarray of shape (n_candidates, n_splits, n_features_in_)
+            Importances of every network trained during the search.
+        best_params_ : dict
+            ``{{"batch_size": ..., "learning_rate": ...}}`` of the best candidate.
+        best_score_ : float
+            Its mean validation score.
+        best_index_ : int
+            Its index in ``cv_results_``.
+        best_estimator_ : SGDSupportSelector
+            The best configuration refitted on all the data.
+        n_splits_ : int
+            Number of folds.
+
+        See Also
+        --------
+        SGDSupportSelector : One configuration, no search.
+        sklearn.model_selection.GridSearchCV : The generic search this replaces.
+
+        Notes
+        -----
+        A network whose training diverges scores NaN (with a warning) and ranks
+        last, as ``GridSearchCV(error_score=np.nan)`` would rank it.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sgdselect import SGDSupportSelectorCV
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.normal(size=(300, 6))
+        >>> y = np.sin(X[:, 0]) + X[:, 1] ** 2
+        >>> search = SGDSupportSelectorCV(
+        ...     learning_rates=[0.05, 0.2], batch_sizes=[8, 32], max_iter=100,
+        ...     random_state=0,
+        ... ).fit(X, y)
+        >>> sorted(search.best_params_)
+        ['batch_size', 'learning_rate']
+        >>> search.cv_results_["mean_test_score"].shape
+        (4,)
+    """
+
+    _parameter_constraints = {
+        **{
+            k: v
+            for k, v in _BaseSupportSelector._parameter_constraints.items()
+            if k
+            not in (
+                "learning_rate",
+                "early_stopping",
+                "tol",
+                "n_iter_no_change",
+                "warm_start",
+            )
+        },
+        "learning_rates": ["array-like"],
+        "batch_sizes": ["array-like"],
+        "cv": ["cv_object"],
+        "n_jobs": [None, Integral],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(64,),
+        *,
+        learning_rates=(0.05, 0.1, 0.2, 0.4),
+        batch_sizes=(4, 16, 64),
+        cv=3,
+        n_jobs=None,
+        activation="tanh",
+        max_iter=600,
+        weight_decay=0.0,
+        max_grad_norm=1.0,
+        init_scale=0.3,
+        label_noise=0.0,
+        task="auto",
+        threshold="auto",
+        max_features=None,
+        device="cpu",
+        random_state=None,
+        verbose=0,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.learning_rates = learning_rates
+        self.batch_sizes = batch_sizes
+        self.cv = cv
+        self.n_jobs = n_jobs
+        self.activation = activation
+        self.max_iter = max_iter
+        self.weight_decay = weight_decay
+        self.max_grad_norm = max_grad_norm
+        self.init_scale = init_scale
+        self.label_noise = label_noise
+        self.task = task
+        self.threshold = threshold
+        self.max_features = max_features
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Search the grid in batched passes, then refit the best configuration.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets: class labels (classification) or real values (regression).
+
+        Returns
+        -------
+        self : object
+            The fitted selector.
+        """
+        learning_rates = self._grid("learning_rates", float)
+        batch_sizes = self._grid("batch_sizes", int)
+        device = resolve_device(self.device)
+        hidden = self._hidden_sizes()
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            dtype=[np.float64, np.float32],
+            order="C",
+            multi_output=True,
+            y_numeric=False,
+            ensure_min_samples=2,
+        )
+        Y, loss, targets = self._encode_targets(y)
+        cv = check_cv(self.cv, y, classifier=targets["task_"] == "classification")
+        splits = list(cv.split(X, y))
+        seed = self._draw_seed()
+        layout = Layout((X.shape[1], *hidden, Y.shape[1]))
+        folds = [self._fold(X, Y, loss, train, test) for train, test in splits]
+
+        candidates = [(b, lr) for b in batch_sizes for lr in learning_rates]
+        scores = np.full((len(candidates), len(splits)), np.nan)
+        importances = np.zeros((len(candidates), len(splits), X.shape[1]))
+        fit_time = np.zeros(len(candidates))
+        for b in batch_sizes:
+            members = [
+                (c, f)
+                for c, (cb, _) in enumerate(candidates)
+                if cb == b
+                for f in range(len(splits))
+            ]
+            for group in self._groups(members, folds, device):
+                start = time.perf_counter()
+                params = self._train_group(
+                    X, Y, loss, layout, b, group, candidates, folds, seed, device
+                )
+                share = (time.perf_counter() - start) / len(group)
+                norms = column_norms(layout, params)
+                for (c, f), p, imp in zip(group, params, norms, strict=True):
+                    importances[c, f] = imp
+                    fit_time[c] += share / len(splits)
+                    scores[c, f] = self._validation_score(
+                        X, y, layout, p, folds[f], targets
+                    )
+        self._store_search(candidates, scores, importances, fit_time, len(splits))
+        self._refit(X, y)
+        return self
+
+    # ------------------------------------------------------------ search
+    def _grid(self, name, kind):
+        values = np.atleast_1d(np.asarray(getattr(self, name)))
+        if values.size == 0 or not np.all(np.isfinite(values.astype(float))):
+            raise ValueError(f"{name} must be a non-empty list of finite numbers.")
+        if np.any(values <= 0) or (kind is int and np.any(values != values.round())):
+            noun = "positive integers" if kind is int else "positive numbers"
+            raise ValueError(f"{name} must hold {noun}, got {list(values)}.")
+        return [kind(v) for v in values]
+
+    def _fold(self, X, Y, loss, train, test):
+        """Per-fold standardization, as a lone fit on ``X[train]`` computes it."""
+        mean, scale = column_stats(X[train])
+        if loss == "squared_error":
+            y_mean, y_scale = Y[train].mean(axis=0), Y[train].std(axis=0)
+            y_scale = np.where(y_scale > 0, y_scale, 1.0)
+        else:
+            y_mean, y_scale = np.zeros(Y.shape[1]), np.ones(Y.shape[1])
+        return dict(train=train, test=test, mean=mean, scale=scale, y=(y_mean, y_scale))
+
+    @staticmethod
+    def _groups(members, folds, device):
+        """The batched passes for one batch size: one on CPU; on a torch
+        device, one per training-set size (its engine stacks equal shapes)."""
+        if device == "cpu":
+            return [members]
+        by_size = {}
+        for c, f in members:
+            by_size.setdefault(len(folds[f]["train"]), []).append((c, f))
+        return list(by_size.values())
+
+    def _train_group(
+        self, X, Y, loss, layout, b, group, candidates, folds, seed, device
+    ):
+        n_train = min(len(folds[f]["train"]) for _, f in group)
+        batch_size = self._batch_size_for(b, n_train)
+        engine = make_engine(
+            X,
+            Y,
+            layout,
+            activation=self.activation,
+            loss=loss,
+            batch_size=batch_size,
+            clip=self.max_grad_norm,
+            device=device,
+            n_threads=self._n_threads(),
+        )
+        rngs = [_rngs_from_seed(seed) for _ in group]
+        params = np.concatenate(
+            [
+                self._initial_params(layout, folds[f]["scale"], init_rng)
+                for (_, f), (init_rng, _) in zip(group, rngs, strict=True)
+            ]
+        )
+        engine.set_group(
+            params,
+            learning_rates=[candidates[c][1] for c, _ in group],
+            weight_decays=[self.weight_decay] * len(group),
+            rows=[folds[f]["train"] for _, f in group],
+            rngs=[shuffle_rng for _, shuffle_rng in rngs],
+            x_mean=[folds[f]["mean"] for _, f in group],
+            x_inv_scale=[_inverse(folds[f]["scale"]) for _, f in group],
+            y_mean=[folds[f]["y"][0] for _, f in group],
+            y_inv_scale=[1.0 / folds[f]["y"][1] for _, f in group],
+            label_noise=self.label_noise,
+        )
+        for epoch in range(self.max_iter):
+            losses = engine.epoch()
+            if self.verbose:
+                print(
+                    f"batch_size={b}, epoch {epoch + 1}: losses {np.round(losses, 5)}"
+                )
+        params = engine.get_params()
+        for i in np.flatnonzero(~engine.active):
+            c, f = group[i]
+            warnings.warn(
+                f"training diverged for batch_size={b}, "
+                f"learning_rate={candidates[c][1]} on fold {f}; it scores NaN. "
+                "Lower the learning rates or set max_grad_norm.",
+                UserWarning,
+                stacklevel=4,
+            )
+            params[i] = np.nan
+        return params
+
+    def _batch_size_for(self, b, n_train):
+        if b > n_train:
+            warnings.warn(
+                f"batch_size={b} is larger than the {n_train} training samples of a "
+                "fold; it trains on full batches.",
+                UserWarning,
+                stacklevel=4,
+            )
+            return n_train
+        return b
+
+    def _n_threads(self):
+        if self.n_jobs is None:
+            return 1
+        if self.n_jobs < 0:
+            import os
+
+            return max(1, (os.cpu_count() or 1) + 1 + self.n_jobs)
+        return max(1, self.n_jobs)
+
+    def _validation_score(self, X, y, layout, flat, fold, targets):
+        if not np.all(np.isfinite(flat)):
+            return np.nan
+        coefs = [layout.weight(flat, i) for i in range(layout.n_layers)]
+        intercepts = [layout.bias(flat, i) for i in range(layout.n_layers)]
+        test = fold["test"]
+        A = (X[test] - fold["mean"]) * _inverse(fold["scale"])
+        out = forward(coefs, intercepts, A, self.activation)
+        y_mean, y_scale = fold["y"]
+        fold_targets = {**targets, "_y_mean": y_mean, "_y_scale": y_scale}
+        return _score_output(out, y[test], fold_targets)
+
+    def _store_search(self, candidates, scores, importances, fit_time, n_splits):
+        mean = np.nanmean(np.where(np.isnan(scores), np.nan, scores), axis=1)
+        mean = np.where(np.isnan(scores).any(axis=1), np.nan, mean)
+        ranked = np.where(np.isnan(mean), -np.inf, mean)
+        order = np.argsort(-ranked, kind="mergesort")
+        rank = np.empty(len(candidates), dtype=np.int32)
+        rank[order] = np.arange(1, len(candidates) + 1)
+        results = {
+            "params": [{"batch_size": b, "learning_rate": lr} for b, lr in candidates],
+            "param_batch_size": np.array([b for b, _ in candidates]),
+            "param_learning_rate": np.array([lr for _, lr in candidates]),
+        }
+        for k in range(n_splits):
+            results[f"split{k}_test_score"] = scores[:, k]
+        results.update(
+            mean_test_score=mean,
+            std_test_score=np.std(scores, axis=1),
+            rank_test_score=rank,
+            mean_fit_time=fit_time,
+            mean_feature_importances=importances.mean(axis=1),
+        )
+        if np.all(np.isnan(mean)):
+            raise FloatingPointError(
+                "training diverged for every candidate; lower learning_rates or "
+                "set max_grad_norm."
+            )
+        self.cv_results_ = results
+        self.cv_importances_ = importances
+        self.n_splits_ = n_splits
+        self.best_index_ = int(order[0])
+        self.best_params_ = results["params"][self.best_index_]
+        self.best_score_ = float(mean[self.best_index_])
+
+    def _refit(self, X, y):
+        params = {
+            name: getattr(self, name)
+            for name in SGDSupportSelector._get_param_names()
+            if hasattr(self, name)
+        }
+        params.update(self.best_params_)
+        best = SGDSupportSelector(**params)
+        # Same seed stream as the search when random_state is an int.
+        best.fit(X, y)
+        self.best_estimator_ = best
+        for name in _REFIT_ATTRIBUTES:
+            if hasattr(best, name):
+                setattr(self, name, getattr(best, name))
+        self._warn_if_empty()
+
+
+SGDSupportSelectorCV.__doc__ = SGDSupportSelectorCV.__doc__.format(
+    common=_parameters_doc(
+        exclude=(
+            "learning_rate",
+            "early_stopping",
+            "tol",
+            "n_iter_no_change",
+            "warm_start",
+        ),
+        lr="",
+        max_iter=600,
+        epochs_note="Every network of the search trains this many epochs.",
+    ),
+    attributes=_ATTRIBUTES_DOC.rstrip("\n"),
+)
