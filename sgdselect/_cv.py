@@ -307,12 +307,11 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
             y_inv_scale=[1.0 / folds[f]["y"][1] for _, f in group],
             label_noise=self.label_noise,
         )
-        for epoch in range(self.max_iter):
-            losses = engine.epoch()
-            if self.verbose:
-                print(
-                    f"batch_size={b}, epoch {epoch + 1}: losses {np.round(losses, 5)}"
-                )
+        with engine.session():
+            for epoch in range(self.max_iter):
+                losses = engine.epoch()
+                if self.verbose:
+                    print(f"batch_size={b}, epoch {epoch + 1}: losses {losses}")
         params = engine.get_params()
         for i in np.flatnonzero(~engine.active):
             c, f = group[i]

@@ -11,6 +11,9 @@ This module speaks arrays and tensors. It knows nothing about scikit-learn:
 validation, targets, thresholds and fitted attributes belong to the estimator.
 """
 
+import contextlib
+import functools
+
 import numpy as np
 
 from sgdselect import _cpu_kernel
@@ -67,6 +70,15 @@ def make_engine(
     if device == "cpu":
         return CPUEngine(X, Y, layout, n_threads=n_threads, **kwargs)
     return TorchEngine(X, Y, layout, device=device, **kwargs)
+
+
+@functools.cache
+def _blas_controller():
+    # Built once: scanning the loaded libraries costs milliseconds. The
+    # kernel's BLAS (SciPy's OpenBLAS, through Numba) is loaded by then.
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 class _BaseEngine:
@@ -130,13 +142,19 @@ class _BaseEngine:
         order = np.zeros((n_models, n_max), dtype=np.int64)
         noise = np.zeros((n_models, n_max if self.label_noise else 0, k), np.float32)
         for m, (r, rng) in enumerate(zip(self.rows, self.rngs, strict=True)):
-            order[m, : len(r)] = r[rng.permutation(len(r))]
+            # A full batch is one sum: its order only costs cache misses.
+            full = self.batch_size >= len(r)
+            order[m, : len(r)] = r if full else r[rng.permutation(len(r))]
             if self.label_noise:
                 noise[m, : len(r)] = rng.standard_normal((len(r), k)) * self.label_noise
         return order, noise
 
     def first_layer_norms(self):
         return column_norms(self.layout, self.get_params())
+
+    def session(self):
+        """Context to train in (a run of epochs)."""
+        return contextlib.nullcontext()
 
     # epoch() returns each network's mean batch loss for the epoch. A network
     # whose loss or gradient stops being finite is frozen at its last finite
@@ -155,6 +173,13 @@ class CPUEngine(_BaseEngine):
         self.sizes = np.asarray(layout.sizes, dtype=np.int64)
         self._act = ACTIVATIONS[self.activation]
         self._loss = LOSSES[self.loss]
+
+    def session(self):
+        """One BLAS thread while training: the products of a step are tiny, and
+        a threaded BLAS spends more in waking and waiting than in arithmetic
+        (catastrophically so when cores are busy). Parallelism comes from
+        ``n_threads``, over networks."""
+        return _blas_controller().limit(limits=1, user_api="blas")
 
     def _set_params(self, params):
         self.params = params

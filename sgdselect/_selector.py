@@ -172,7 +172,8 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
             y_inv_scale=_inverse(targets["_y_scale"]),
             label_noise=self.label_noise,
         )
-        self._train(engine, curve, history, batch_size)
+        with engine.session():
+            self._train(engine, curve, history, batch_size)
 
         for name, value in targets.items():
             setattr(self, name, value)
