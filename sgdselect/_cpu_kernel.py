@@ -356,3 +356,204 @@ def run_epoch(
             total += step_loss
             n_steps += 1
         losses[m] = total / max(n_steps, 1) if active[m] else total
+
+
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=True)
+def _dense_small(H, W, b, out):
+    """out = H @ W + b for a thin W (few outputs), H possibly strided."""
+    for i in range(H.shape[0]):
+        for j in range(W.shape[1]):
+            s = b[j]
+            for t in range(H.shape[1]):
+                s += H[i, t] * W[t, j]
+            out[i, j] = s
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def run_epoch_shared(
+    X,
+    Y,
+    mean,
+    inv_scale,
+    y_shift,
+    y_inv,
+    order,
+    noise,
+    params,
+    lrs,
+    wds,
+    sizes,
+    w_off,
+    b_off,
+    batch_size,
+    chunk,
+    activation,
+    loss,
+    clip,
+    active,
+    losses,
+):
+    """One epoch for networks with one hidden layer that share their data.
+
+    The networks of ``params`` (n_models, n_params) see the same rows in the
+    same order (``order``, with label noise ``noise``) under the same
+    standardization, and differ in initialization, learning rate and weight
+    decay: a seed and its step sizes in a search. Their first layers are then
+    one wide matrix, ``(n_features, n_models * hidden)``, and the two big
+    products of a step (inputs times first layer, and its gradient) are one
+    BLAS call each for all the networks instead of one per network. The small
+    second layers run as loops per network. Arguments and results are as in
+    ``run_epoch``, with one order for the whole group.
+    """
+    n_models = params.shape[0]
+    d, h, k = sizes[0], sizes[1], sizes[2]
+    wide = n_models * h
+    W1 = np.empty((d, wide), np.float32)
+    b1 = np.empty(wide, np.float32)
+    for m in range(n_models):
+        W1[:, m * h : (m + 1) * h] = params[m, w_off[0] : w_off[0] + d * h].reshape(
+            d, h
+        )
+        b1[m * h : (m + 1) * h] = params[m, b_off[0] : b_off[0] + h]
+    gW1 = np.empty((d, wide), np.float32)
+    tmp = np.empty((d, wide), np.float32)
+    gb1 = np.empty(wide, np.float32)
+    gW2 = np.empty((n_models, h, k), np.float32)
+    gb2 = np.empty((n_models, k), np.float32)
+    A0 = np.empty((chunk, d), np.float32)
+    Hb = np.empty((chunk, wide), np.float32)
+    G1 = np.empty((chunk, wide), np.float32)
+    out = np.empty((chunk, k), np.float32)
+    G2 = np.empty((chunk, k), np.float32)
+    totals = np.zeros(n_models)
+    n_steps = 0
+    n = order.shape[0]
+    for start in range(0, n, batch_size):
+        stop = min(start + batch_size, n)
+        batch_rows = stop - start
+        step_loss = np.zeros(n_models)
+        for c0 in range(start, stop, chunk):
+            c1 = min(c0 + chunk, stop)
+            c = c1 - c0
+            first = c0 == start
+            rows = order[c0:c1]
+            eps = noise[c0:c1] if noise.shape[0] > 0 else noise
+            A = A0[:c]
+            H = Hb[:c]
+            G = G1[:c]
+            _gather(X, rows, mean, inv_scale, A)
+            np.dot(A, W1, H)
+            _bias_act(H, b1, activation)
+            for m in range(n_models):
+                lo, hi = m * h, (m + 1) * h
+                Hm = H[:, lo:hi]
+                W2 = params[m, w_off[1] : w_off[1] + h * k].reshape(h, k)
+                b2 = params[m, b_off[1] : b_off[1] + k]
+                o, g2 = out[:c], G2[:c]
+                _dense_small(Hm, W2, b2, o)
+                step_loss[m] += _output_grad(
+                    o, Y, y_shift, y_inv, rows, eps, batch_rows, loss, g2
+                )
+                if not active[m]:
+                    g2[:] = 0.0
+                _small_backward(Hm, g2, W2, gW2[m], gb2[m], G[:, lo:hi], first)
+                _act_grad(G[:, lo:hi], Hm, activation)
+            if first:
+                np.dot(A.T, G, gW1)
+            else:
+                np.dot(A.T, G, tmp)
+                gW1 += tmp
+            _column_sums(G, gb1, first)
+        n_steps += 1
+        for m in range(n_models):
+            if not active[m]:
+                continue
+            lo, hi = m * h, (m + 1) * h
+            value = step_loss[m] / batch_rows
+            ok = np.isfinite(value) and _update_shared(
+                W1[:, lo:hi],
+                b1[lo:hi],
+                params[m],
+                gW1[:, lo:hi],
+                gb1[lo:hi],
+                gW2[m],
+                gb2[m],
+                w_off[1],
+                b_off[1],
+                lrs[m],
+                wds[m],
+                clip,
+            )
+            if not ok:
+                active[m] = False
+                losses[m] = value if not np.isfinite(value) else np.inf
+            else:
+                totals[m] += value
+    for m in range(n_models):
+        params[m, w_off[0] : w_off[0] + d * h].reshape(d, h)[:] = W1[
+            :, m * h : (m + 1) * h
+        ]
+        params[m, b_off[0] : b_off[0] + h] = b1[m * h : (m + 1) * h]
+        if active[m]:
+            losses[m] = totals[m] / max(n_steps, 1)
+
+
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=True)
+def _small_backward(Hm, g2, W2, gW2, gb2, G1m, first):
+    """Second-layer gradients of one network, and dLoss/dH into G1m."""
+    h, k = W2.shape
+    if first:
+        gW2[:] = 0.0
+        gb2[:] = 0.0
+    for i in range(Hm.shape[0]):
+        for j in range(k):
+            gb2[j] += g2[i, j]
+            for t in range(h):
+                gW2[t, j] += Hm[i, t] * g2[i, j]
+        for t in range(h):
+            s = np.float32(0.0)
+            for j in range(k):
+                s += g2[i, j] * W2[t, j]
+            G1m[i, t] = s
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _update_shared(W1, b1, p, gW1, gb1, gW2, gb2, w2_off, b2_off, lr, wd, clip):
+    """Clip one network's gradient as a whole and take its SGD step.
+
+    Its first layer lives in the group's wide matrix (``W1``, ``b1``), its
+    second layer in its parameter row ``p``. Returns False, touching nothing,
+    when the gradient is not finite.
+    """
+    sq = 0.0
+    for i in range(gW1.shape[0]):
+        for j in range(gW1.shape[1]):
+            sq += gW1[i, j] * gW1[i, j]
+    for j in range(gb1.shape[0]):
+        sq += gb1[j] * gb1[j]
+    for t in range(gW2.shape[0]):
+        for j in range(gW2.shape[1]):
+            sq += gW2[t, j] * gW2[t, j]
+    for j in range(gb2.shape[0]):
+        sq += gb2[j] * gb2[j]
+    if not np.isfinite(sq):
+        return False
+    scale = 1.0
+    if clip > 0.0:
+        norm = np.sqrt(sq)
+        if norm > clip:
+            scale = clip / (norm + 1e-6)
+    step = lr * scale
+    decay = 1.0 - lr * wd
+    for i in range(W1.shape[0]):
+        for j in range(W1.shape[1]):
+            W1[i, j] = W1[i, j] * decay - step * gW1[i, j]
+    for j in range(b1.shape[0]):
+        b1[j] -= step * gb1[j]
+    h, k = gW2.shape
+    for t in range(h):
+        for j in range(k):
+            p[w2_off + t * k + j] = p[w2_off + t * k + j] * decay - step * gW2[t, j]
+    for j in range(k):
+        p[b2_off + j] -= step * gb2[j]
+    return True

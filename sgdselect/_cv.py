@@ -41,6 +41,12 @@ _REFIT_ATTRIBUTES = (
 )
 
 
+def _runs(labels):
+    """(start, stop) of each run of equal consecutive labels."""
+    edges = [0] + [i for i in range(1, len(labels)) if labels[i] != labels[i - 1]]
+    return list(zip(edges, edges[1:] + [len(labels)], strict=True))
+
+
 class SGDSupportSelectorCV(_BaseSupportSelector):
     """SGD support selection with the step size and batch size chosen by CV.
 
@@ -218,11 +224,13 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
         importances = np.zeros((len(candidates), len(splits), X.shape[1]))
         fit_time = np.zeros(len(candidates))
         for b in batch_sizes:
+            # Fold-major: the networks of one fold share rows, statistics and
+            # seed, so the engine trains each fold's step sizes as one block.
             members = [
                 (c, f)
+                for f in range(len(splits))
                 for c, (cb, _) in enumerate(candidates)
                 if cb == b
-                for f in range(len(splits))
             ]
             for group in self._groups(members, folds, device):
                 start = time.perf_counter()
@@ -306,6 +314,7 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
             y_mean=[folds[f]["y"][0] for _, f in group],
             y_inv_scale=[1.0 / folds[f]["y"][1] for _, f in group],
             label_noise=self.label_noise,
+            shared=_runs([f for _, f in group]),
         )
         with engine.session():
             for epoch in range(self.max_iter):

@@ -103,6 +103,7 @@ class _BaseEngine:
         y_mean,
         y_inv_scale,
         label_noise=0.0,
+        shared=None,
     ):
         """Start a group of networks.
 
@@ -117,12 +118,30 @@ class _BaseEngine:
         to every standardized regression target at every visit: it keeps the
         gradient noise that drives support learning alive after the loss has
         been fitted (ignored for classification).
+
+        ``shared`` lists ``(start, stop)`` ranges of networks that share their
+        training rows, standardization and rng stream (so their batch order and
+        label noise): a seed with several step sizes. Only the first network's
+        rows, statistics and rng of a range are used. The CPU engine trains
+        such a range with one wide product per layer. By default every network
+        is its own range.
         """
         # Noise on one-hot targets is not label noise: regression only.
         self.label_noise = float(label_noise) if self.loss == "squared_error" else 0.0
         self.active = np.ones(len(rows), dtype=bool)
         self.rows = [np.asarray(r, dtype=np.int64) for r in rows]
         self.rngs = list(rngs)
+        if shared is None:
+            shared = [(m, m + 1) for m in range(len(self.rows))]
+        self.blocks = [slice(int(a), int(b)) for a, b in shared]
+        self._block_of = np.repeat(
+            np.arange(len(self.blocks)), [b.stop - b.start for b in self.blocks]
+        )
+        if self._block_of.size != len(self.rows) or any(
+            b.start != a.stop
+            for a, b in zip(self.blocks[:-1], self.blocks[1:], strict=True)
+        ):
+            raise ValueError("shared ranges must tile the networks in order")
         self._lrs = np.asarray(learning_rates, dtype=np.float32)
         self._wds = np.asarray(weight_decays, dtype=np.float32)
         self._standardization = tuple(
@@ -132,21 +151,23 @@ class _BaseEngine:
         self._set_params(np.array(params, dtype=np.float32, order="C"))
 
     def _epoch_order(self):
-        """Each network's visiting order for one epoch, and its label noise.
+        """Each block's visiting order for one epoch, and its label noise.
 
-        Both are drawn from the network's own rng on the host, so that every
-        engine, and a network trained alone or in a group, sees the same ones.
+        Both are drawn from the block's rng on the host, so that every engine,
+        and a network trained alone or in a group, sees the same ones.
         """
-        n_max = max(len(r) for r in self.rows)
-        n_models, k = len(self.rows), self.n_outputs
-        order = np.zeros((n_models, n_max), dtype=np.int64)
-        noise = np.zeros((n_models, n_max if self.label_noise else 0, k), np.float32)
-        for m, (r, rng) in enumerate(zip(self.rows, self.rngs, strict=True)):
+        firsts = [b.start for b in self.blocks]
+        n_max = max(len(self.rows[m]) for m in firsts)
+        k = self.n_outputs
+        order = np.zeros((len(firsts), n_max), dtype=np.int64)
+        noise = np.zeros((len(firsts), n_max if self.label_noise else 0, k), np.float32)
+        for i, m in enumerate(firsts):
+            r, rng = self.rows[m], self.rngs[m]
             # A full batch is one sum: its order only costs cache misses.
             full = self.batch_size >= len(r)
-            order[m, : len(r)] = r if full else r[rng.permutation(len(r))]
+            order[i, : len(r)] = r if full else r[rng.permutation(len(r))]
             if self.label_noise:
-                noise[m, : len(r)] = rng.standard_normal((len(r), k)) * self.label_noise
+                noise[i, : len(r)] = rng.standard_normal((len(r), k)) * self.label_noise
         return order, noise
 
     def first_layer_norms(self):
@@ -193,32 +214,59 @@ class CPUEngine(_BaseEngine):
 
     def epoch(self):
         order, noise = self._epoch_order()
-        n_rows = np.array([len(r) for r in self.rows], dtype=np.int64)
-        losses = np.empty(len(self.rows), dtype=np.float64)
-        n_models = len(self.rows)
-        bounds = np.linspace(0, n_models, min(self.n_threads, n_models) + 1)
-        parts = [
-            slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)
-        ]
-        if len(parts) == 1:
-            self._run(parts[0], order, noise, n_rows, losses)
+        losses = np.full(len(self.rows), np.nan)
+        if self.layout.n_layers == 2:
+            tasks = [(self._run_shared, i) for i in range(len(self.blocks))]
         else:
-            # The kernel releases the GIL: networks are independent, so each
-            # thread trains its own slice of the group in place.
-            from concurrent.futures import ThreadPoolExecutor
+            # Deeper networks: one network at a time, each with its block's order.
+            order, noise = order[self._block_of], noise[self._block_of]
+            tasks = [(self._run, slice(m, m + 1)) for m in range(len(self.rows))]
+        n_threads = min(self.n_threads, len(tasks))
+        if n_threads == 1:
+            for run, part in tasks:
+                run(part, order, noise, losses)
+            return losses
+        # The kernels release the GIL, and networks (blocks) are independent:
+        # each thread trains its own share of the group, in place.
+        from concurrent.futures import ThreadPoolExecutor
 
-            with ThreadPoolExecutor(len(parts)) as pool:
-                jobs = [
-                    pool.submit(self._run, part, order, noise, n_rows, losses)
-                    for part in parts
-                ]
-                for job in jobs:
-                    job.result()
+        with ThreadPoolExecutor(n_threads) as pool:
+            jobs = [pool.submit(run, part, order, noise, losses) for run, part in tasks]
+            for job in jobs:
+                job.result()
         return losses
 
-    def _run(self, part, order, noise, n_rows, losses):
-        x_mean, x_inv = self._x_stats
-        y_mean, y_inv = self._y_stats
+    def _stats(self, m):
+        (x_mean, x_inv), (y_mean, y_inv) = self._x_stats, self._y_stats
+        return x_mean[m], x_inv[m], y_mean[m], y_inv[m]
+
+    def _run_shared(self, i, order, noise, losses):
+        block = self.blocks[i]
+        n = len(self.rows[block.start])
+        _cpu_kernel.run_epoch_shared(
+            self.X,
+            self.Y,
+            *self._stats(block.start),
+            order[i, :n],
+            noise[i, :n] if noise.shape[1] else noise[i],
+            self.params[block],
+            self._lrs[block],
+            self._wds[block],
+            self.sizes,
+            self.layout.weight_offsets,
+            self.layout.bias_offsets,
+            self.batch_size,
+            min(_CHUNK, self.batch_size),
+            self._act,
+            self._loss,
+            self.clip,
+            self.active[block],
+            losses[block],
+        )
+
+    def _run(self, part, order, noise, losses):
+        (x_mean, x_inv), (y_mean, y_inv) = self._x_stats, self._y_stats
+        n_rows = np.array([len(r) for r in self.rows], dtype=np.int64)
         _cpu_kernel.run_epoch(
             self.X,
             self.Y,
@@ -329,6 +377,7 @@ class TorchEngine(_BaseEngine):
     def epoch(self):
         torch = self.torch
         order, noise = self._epoch_order()
+        order, noise = order[self._block_of], noise[self._block_of]
         order = torch.as_tensor(order, device=self.device)
         noise = torch.as_tensor(noise, device=self.device) if noise.size else None
         n, b = order.shape[1], self.batch_size
