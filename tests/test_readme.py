@@ -10,7 +10,7 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 def test_readme_quickstart_runs():
     blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
-    assert len(blocks) >= 2
+    assert len(blocks) >= 3
     namespace, out = {}, io.StringIO()
     with contextlib.redirect_stdout(out):
         for block in blocks:
@@ -22,3 +22,5 @@ def test_readme_quickstart_runs():
     assert sgd_ratio > 1 > gd_ratio
     assert float(lines[4]) > 0.8
     assert namespace["search"].best_params_["batch_size"] in (4, 16)
+    assert lines[-1] == "(4,)"
+    assert namespace["cv_search"].best_score_ > 0.5
