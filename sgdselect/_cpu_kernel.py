@@ -19,6 +19,10 @@ import numpy as np
 import scipy.linalg.cython_blas  # noqa: F401
 from numba import njit
 
+# Reassociation lets reductions (gradient norms, sums) vectorize; unlike full
+# fastmath it keeps NaN and inf semantics, which divergence detection needs.
+_REDUCE = {"reassoc", "contract"}
+
 _LINEAR, _RELU, _TANH = 0, 1, 2
 _SQUARED, _LOG = 0, 1
 
@@ -221,7 +225,7 @@ def _forward_backward(
     return total
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=_REDUCE)
 def _apply_update(p, g, lr, wd, clip, n_weights):
     """Clip the gradient to norm ``clip`` (if > 0) and take an SGD step.
 
@@ -359,14 +363,109 @@ def run_epoch(
 
 
 @njit(cache=True, nogil=True, error_model="numpy", fastmath=True)
-def _dense_small(H, W, b, out):
-    """out = H @ W + b for a thin W (few outputs), H possibly strided."""
+def _dense_small(H, lo, W, b, out):
+    """out = H[:, lo:lo + h] @ W + b for a thin W (few outputs)."""
+    h, k = W.shape
     for i in range(H.shape[0]):
-        for j in range(W.shape[1]):
+        row = H[i]
+        for j in range(k):
             s = b[j]
-            for t in range(H.shape[1]):
-                s += H[i, t] * W[t, j]
+            for t in range(h):
+                s += row[lo + t] * W[t, j]
             out[i, j] = s
+
+
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=True)
+def _small_backward(H, lo, g2, W2, gW2, gb2, G, first):
+    """One network's second-layer gradients, and dLoss/dH into G[:, lo:lo+h]."""
+    h, k = W2.shape
+    if first:
+        gW2[:] = 0.0
+        gb2[:] = 0.0
+    for i in range(H.shape[0]):
+        hrow, grow = H[i], G[i]
+        for j in range(k):
+            gj = g2[i, j]
+            gb2[j] += gj
+            for t in range(h):
+                gW2[t, j] += hrow[lo + t] * gj
+        for t in range(h):
+            grow[lo + t] = 0.0
+        for j in range(k):
+            gj = g2[i, j]
+            for t in range(h):
+                grow[lo + t] += gj * W2[t, j]
+
+
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=_REDUCE)
+def _group_scales(gW1, gb1, gW2, gb2, h, lrs, clip, active, step):
+    """Per network: the clipped step ``lr * scale`` into ``step``; a network
+    whose gradient is not finite gets ``active`` False instead."""
+    n_models = lrs.shape[0]
+    sq = np.zeros(n_models)
+    for i in range(gW1.shape[0]):
+        row = gW1[i]
+        for m in range(n_models):
+            s = 0.0
+            for j in range(m * h, (m + 1) * h):
+                s += row[j] * row[j]
+            sq[m] += s
+    for m in range(n_models):
+        s = 0.0
+        for j in range(m * h, (m + 1) * h):
+            s += gb1[j] * gb1[j]
+        for t in range(gW2.shape[1]):
+            for j in range(gW2.shape[2]):
+                s += gW2[m, t, j] * gW2[m, t, j]
+        for j in range(gb2.shape[1]):
+            s += gb2[m, j] * gb2[m, j]
+        sq[m] += s
+    for m in range(n_models):
+        step[m] = 0.0
+        if not active[m]:
+            continue
+        if not np.isfinite(sq[m]):
+            active[m] = False
+            continue
+        scale = 1.0
+        if clip > 0.0:
+            norm = np.sqrt(sq[m])
+            if norm > clip:
+                scale = clip / (norm + 1e-6)
+        step[m] = lrs[m] * scale
+
+
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=_REDUCE)
+def _group_update(
+    W1, b1, params, gW1, gb1, gW2, gb2, w2_off, b2_off, lrs, wds, step, h
+):
+    """SGD step of every network; a network with step 0 is left as it is."""
+    n_models = lrs.shape[0]
+    decay = np.ones(n_models, np.float32)
+    for m in range(n_models):
+        if step[m] != 0.0:
+            decay[m] = 1.0 - lrs[m] * wds[m]
+    for i in range(W1.shape[0]):
+        row, grow = W1[i], gW1[i]
+        for m in range(n_models):
+            st, de = np.float32(step[m]), decay[m]
+            if st == 0.0:
+                continue
+            for j in range(m * h, (m + 1) * h):
+                row[j] = row[j] * de - st * grow[j]
+    for m in range(n_models):
+        st, de = np.float32(step[m]), decay[m]
+        if st == 0.0:
+            continue
+        for j in range(m * h, (m + 1) * h):
+            b1[j] -= st * gb1[j]
+        p = params[m]
+        k = gW2.shape[2]
+        for t in range(gW2.shape[1]):
+            for j in range(k):
+                p[w2_off + t * k + j] = p[w2_off + t * k + j] * de - st * gW2[m, t, j]
+        for j in range(k):
+            p[b2_off + j] -= st * gb2[m, j]
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -399,11 +498,12 @@ def run_epoch_shared(
     same order (``order``, with label noise ``noise``) under the same
     standardization, and differ in initialization, learning rate and weight
     decay: a seed and its step sizes in a search. Their first layers are then
-    one wide matrix, ``(n_features, n_models * hidden)``, and the two big
+    one wide matrix, ``(n_features, n_models * hidden)``, so that the two big
     products of a step (inputs times first layer, and its gradient) are one
-    BLAS call each for all the networks instead of one per network. The small
-    second layers run as loops per network. Arguments and results are as in
-    ``run_epoch``, with one order for the whole group.
+    BLAS call each for all the networks, and the elementwise work runs over
+    contiguous rows for all of them at once. The small second layers run as
+    loops per network. Arguments and results are as in ``run_epoch``, with
+    one order for the whole group.
     """
     n_models = params.shape[0]
     d, h, k = sizes[0], sizes[1], sizes[2]
@@ -425,39 +525,39 @@ def run_epoch_shared(
     G1 = np.empty((chunk, wide), np.float32)
     out = np.empty((chunk, k), np.float32)
     G2 = np.empty((chunk, k), np.float32)
+    step = np.zeros(n_models, np.float64)
+    step_loss = np.zeros(n_models)
     totals = np.zeros(n_models)
+    was_active = active.copy()
     n_steps = 0
     n = order.shape[0]
     for start in range(0, n, batch_size):
         stop = min(start + batch_size, n)
         batch_rows = stop - start
-        step_loss = np.zeros(n_models)
+        step_loss[:] = 0.0
         for c0 in range(start, stop, chunk):
             c1 = min(c0 + chunk, stop)
             c = c1 - c0
             first = c0 == start
             rows = order[c0:c1]
             eps = noise[c0:c1] if noise.shape[0] > 0 else noise
-            A = A0[:c]
-            H = Hb[:c]
-            G = G1[:c]
+            A, H, G = A0[:c], Hb[:c], G1[:c]
+            o, g2 = out[:c], G2[:c]
             _gather(X, rows, mean, inv_scale, A)
             np.dot(A, W1, H)
             _bias_act(H, b1, activation)
             for m in range(n_models):
-                lo, hi = m * h, (m + 1) * h
-                Hm = H[:, lo:hi]
+                lo = m * h
                 W2 = params[m, w_off[1] : w_off[1] + h * k].reshape(h, k)
                 b2 = params[m, b_off[1] : b_off[1] + k]
-                o, g2 = out[:c], G2[:c]
-                _dense_small(Hm, W2, b2, o)
+                _dense_small(H, lo, W2, b2, o)
                 step_loss[m] += _output_grad(
                     o, Y, y_shift, y_inv, rows, eps, batch_rows, loss, g2
                 )
                 if not active[m]:
                     g2[:] = 0.0
-                _small_backward(Hm, g2, W2, gW2[m], gb2[m], G[:, lo:hi], first)
-                _act_grad(G[:, lo:hi], Hm, activation)
+                _small_backward(H, lo, g2, W2, gW2[m], gb2[m], G, first)
+            _act_grad(G, H, activation)
             if first:
                 np.dot(A.T, G, gW1)
             else:
@@ -466,29 +566,18 @@ def run_epoch_shared(
             _column_sums(G, gb1, first)
         n_steps += 1
         for m in range(n_models):
-            if not active[m]:
-                continue
-            lo, hi = m * h, (m + 1) * h
-            value = step_loss[m] / batch_rows
-            ok = np.isfinite(value) and _update_shared(
-                W1[:, lo:hi],
-                b1[lo:hi],
-                params[m],
-                gW1[:, lo:hi],
-                gb1[lo:hi],
-                gW2[m],
-                gb2[m],
-                w_off[1],
-                b_off[1],
-                lrs[m],
-                wds[m],
-                clip,
-            )
-            if not ok:
+            if active[m] and not np.isfinite(step_loss[m]):
                 active[m] = False
-                losses[m] = value if not np.isfinite(value) else np.inf
-            else:
-                totals[m] += value
+                losses[m] = step_loss[m]
+        _group_scales(gW1, gb1, gW2, gb2, h, lrs, clip, active, step)
+        _group_update(
+            W1, b1, params, gW1, gb1, gW2, gb2, w_off[1], b_off[1], lrs, wds, step, h
+        )
+        for m in range(n_models):
+            if active[m]:
+                totals[m] += step_loss[m] / batch_rows
+            elif was_active[m] and np.isnan(losses[m]):
+                losses[m] = np.inf  # diverged in its gradient, not its loss
     for m in range(n_models):
         params[m, w_off[0] : w_off[0] + d * h].reshape(d, h)[:] = W1[
             :, m * h : (m + 1) * h
@@ -496,64 +585,3 @@ def run_epoch_shared(
         params[m, b_off[0] : b_off[0] + h] = b1[m * h : (m + 1) * h]
         if active[m]:
             losses[m] = totals[m] / max(n_steps, 1)
-
-
-@njit(cache=True, nogil=True, error_model="numpy", fastmath=True)
-def _small_backward(Hm, g2, W2, gW2, gb2, G1m, first):
-    """Second-layer gradients of one network, and dLoss/dH into G1m."""
-    h, k = W2.shape
-    if first:
-        gW2[:] = 0.0
-        gb2[:] = 0.0
-    for i in range(Hm.shape[0]):
-        for j in range(k):
-            gb2[j] += g2[i, j]
-            for t in range(h):
-                gW2[t, j] += Hm[i, t] * g2[i, j]
-        for t in range(h):
-            s = np.float32(0.0)
-            for j in range(k):
-                s += g2[i, j] * W2[t, j]
-            G1m[i, t] = s
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def _update_shared(W1, b1, p, gW1, gb1, gW2, gb2, w2_off, b2_off, lr, wd, clip):
-    """Clip one network's gradient as a whole and take its SGD step.
-
-    Its first layer lives in the group's wide matrix (``W1``, ``b1``), its
-    second layer in its parameter row ``p``. Returns False, touching nothing,
-    when the gradient is not finite.
-    """
-    sq = 0.0
-    for i in range(gW1.shape[0]):
-        for j in range(gW1.shape[1]):
-            sq += gW1[i, j] * gW1[i, j]
-    for j in range(gb1.shape[0]):
-        sq += gb1[j] * gb1[j]
-    for t in range(gW2.shape[0]):
-        for j in range(gW2.shape[1]):
-            sq += gW2[t, j] * gW2[t, j]
-    for j in range(gb2.shape[0]):
-        sq += gb2[j] * gb2[j]
-    if not np.isfinite(sq):
-        return False
-    scale = 1.0
-    if clip > 0.0:
-        norm = np.sqrt(sq)
-        if norm > clip:
-            scale = clip / (norm + 1e-6)
-    step = lr * scale
-    decay = 1.0 - lr * wd
-    for i in range(W1.shape[0]):
-        for j in range(W1.shape[1]):
-            W1[i, j] = W1[i, j] * decay - step * gW1[i, j]
-    for j in range(b1.shape[0]):
-        b1[j] -= step * gb1[j]
-    h, k = gW2.shape
-    for t in range(h):
-        for j in range(k):
-            p[w2_off + t * k + j] = p[w2_off + t * k + j] * decay - step * gW2[t, j]
-    for j in range(k):
-        p[b2_off + j] -= step * gb2[j]
-    return True
