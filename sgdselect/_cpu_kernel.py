@@ -491,6 +491,7 @@ def run_epoch_shared(
     clip,
     active,
     losses,
+    direct,
 ):
     """One epoch for networks with one hidden layer that share their data.
 
@@ -504,6 +505,13 @@ def run_epoch_shared(
     contiguous rows for all of them at once. The small second layers run as
     loops per network. Arguments and results are as in ``run_epoch``, with
     one order for the whole group.
+
+    ``direct`` (a float32 copy-free view of ``X``, or an empty array) is for
+    full batches over all of ``X`` in its own order: chunks are then read in
+    place instead of gathered, and the standardization is folded into the
+    first layer, ``((x - mean) * s) @ W = x @ (s * W) - (mean * s) @ W``, with
+    the gradient unfolded the same way. The caller uses it only where
+    ``|mean * s|`` is small, so that the fold loses no float32 precision.
     """
     n_models = params.shape[0]
     d, h, k = sizes[0], sizes[1], sizes[2]
@@ -526,6 +534,9 @@ def run_epoch_shared(
     out = np.empty((chunk, k), np.float32)
     G2 = np.empty((chunk, k), np.float32)
     step = np.zeros(n_models, np.float64)
+    use_direct = direct.shape[0] > 0
+    W1s = np.empty((d, wide), np.float32)
+    b1s = np.empty(wide, np.float32)
     step_loss = np.zeros(n_models)
     totals = np.zeros(n_models)
     was_active = active.copy()
@@ -535,17 +546,25 @@ def run_epoch_shared(
         stop = min(start + batch_size, n)
         batch_rows = stop - start
         step_loss[:] = 0.0
+        Wf, bf = W1, b1
+        if use_direct:
+            _fold_standardization(W1, b1, mean, inv_scale, W1s, b1s)
+            Wf, bf = W1s, b1s
         for c0 in range(start, stop, chunk):
             c1 = min(c0 + chunk, stop)
             c = c1 - c0
             first = c0 == start
             rows = order[c0:c1]
             eps = noise[c0:c1] if noise.shape[0] > 0 else noise
-            A, H, G = A0[:c], Hb[:c], G1[:c]
+            H, G = Hb[:c], G1[:c]
             o, g2 = out[:c], G2[:c]
-            _gather(X, rows, mean, inv_scale, A)
-            np.dot(A, W1, H)
-            _bias_act(H, b1, activation)
+            if use_direct:
+                A = direct[c0:c1]
+            else:
+                A = A0[:c]
+                _gather(X, rows, mean, inv_scale, A)
+            np.dot(A, Wf, H)
+            _bias_act(H, bf, activation)
             for m in range(n_models):
                 lo = m * h
                 W2 = params[m, w_off[1] : w_off[1] + h * k].reshape(h, k)
@@ -564,6 +583,8 @@ def run_epoch_shared(
                 np.dot(A.T, G, tmp)
                 gW1 += tmp
             _column_sums(G, gb1, first)
+        if use_direct:
+            _unfold_gradient(gW1, gb1, mean, inv_scale)
         n_steps += 1
         for m in range(n_models):
             if active[m] and not np.isfinite(step_loss[m]):
@@ -585,3 +606,25 @@ def run_epoch_shared(
         params[m, b_off[0] : b_off[0] + h] = b1[m * h : (m + 1) * h]
         if active[m]:
             losses[m] = totals[m] / max(n_steps, 1)
+
+
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=_REDUCE)
+def _fold_standardization(W1, b1, mean, inv_scale, W1s, b1s):
+    """W1s = s * W1 (row-wise) and b1s = b1 - (mean * s) @ W1."""
+    b1s[:] = b1
+    for i in range(W1.shape[0]):
+        s, shift = np.float32(inv_scale[i]), np.float32(mean[i] * inv_scale[i])
+        row, out = W1[i], W1s[i]
+        for j in range(W1.shape[1]):
+            out[j] = row[j] * s
+            b1s[j] -= shift * row[j]
+
+
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=_REDUCE)
+def _unfold_gradient(gW1, gb1, mean, inv_scale):
+    """Raw-input gradient X^T G to the standardized one: s * (X^T G - mean gb)."""
+    for i in range(gW1.shape[0]):
+        s, m = np.float32(inv_scale[i]), np.float32(mean[i])
+        row = gW1[i]
+        for j in range(gW1.shape[1]):
+            row[j] = s * (row[j] - m * gb1[j])

@@ -22,6 +22,10 @@ from sgdselect._network import ACTIVATIONS, LOSSES, Layout, column_norms
 # Rows per forward/backward chunk: bounds the activation buffers, so that a
 # full-batch step over 10**6 rows needs kilobytes, not gigabytes, of scratch.
 _CHUNK = 1024
+# Largest |mean / std| of a column for which a full-batch step reads X in place
+# with the standardization folded into the weights: beyond it, float32
+# cancellation between x @ (s * W) and (mean * s) @ W would cost digits.
+_FOLD_LIMIT = 4.0
 
 
 def resolve_device(device):
@@ -208,6 +212,7 @@ class CPUEngine(_BaseEngine):
         # Input statistics in X's dtype: the gather then runs in one precision.
         self._x_stats = (x_mean.astype(self.X.dtype), x_inv.astype(self.X.dtype))
         self._y_stats = (y_mean, y_inv)
+        self._direct = [self._direct_view(b.start) for b in self.blocks]
 
     def get_params(self):
         return self.params.copy()
@@ -240,6 +245,21 @@ class CPUEngine(_BaseEngine):
         (x_mean, x_inv), (y_mean, y_inv) = self._x_stats, self._y_stats
         return x_mean[m], x_inv[m], y_mean[m], y_inv[m]
 
+    def _direct_view(self, m):
+        """X itself for a full batch over all of X in order (see the kernel's
+        ``direct``), else an empty array."""
+        rows, n = self.rows[m], self.X.shape[0]
+        x_mean, x_inv = self._x_stats
+        ok = (
+            self.batch_size >= n
+            and len(rows) == n
+            and self.X.dtype == np.float32
+            and self.X.flags.c_contiguous
+            and np.array_equal(rows, np.arange(n))
+            and np.max(np.abs(x_mean[m] * x_inv[m]), initial=0.0) <= _FOLD_LIMIT
+        )
+        return self.X if ok else np.empty((0, self.X.shape[1]), np.float32)
+
     def _run_shared(self, i, order, noise, losses):
         block = self.blocks[i]
         n = len(self.rows[block.start])
@@ -262,6 +282,7 @@ class CPUEngine(_BaseEngine):
             self.clip,
             self.active[block],
             losses[block],
+            self._direct[i],
         )
 
     def _run(self, part, order, noise, losses):

@@ -275,3 +275,37 @@ def test_shared_block_equals_networks_trained_apart(cls, batch_size):
     np.testing.assert_allclose(
         block.get_params(), apart.get_params(), rtol=1e-4, atol=1e-5
     )
+
+
+@pytest.mark.parametrize("offset", [0.0, 100.0])
+def test_full_batch_read_in_place_equals_gathered(offset):
+    """Full batches over float32 X fold the standardization into the weights
+    instead of gathering rows (unless the columns' offsets are large); both
+    paths give the same steps."""
+    X, Y, _, _ = _problem("squared_error", 1, n=3000)
+    X = X + offset
+    mean, inv = X.mean(0), 1 / X.std(0)
+    layout = Layout((X.shape[1], 16, 1))
+    p0 = init_params(
+        layout, [np.random.default_rng(0)], activation="tanh", init_scale=1.0
+    )
+    out = []
+    for data in (X.astype(np.float32), X.astype(np.float64)):
+        e = _make(
+            CPUEngine,
+            data,
+            Y,
+            mean,
+            inv,
+            layout,
+            activation="tanh",
+            loss="squared_error",
+            batch_size=3000,
+            clip=1.0,
+        )
+        e.set_group(p0, [0.1], [0.0], [np.arange(3000)], [np.random.default_rng(0)])
+        assert (e._direct[0].shape[0] > 0) == (data.dtype == np.float32 and not offset)
+        losses = [e.epoch() for _ in range(5)]
+        out.append((e.get_params(), losses))
+    np.testing.assert_allclose(out[0][0], out[1][0], rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(out[0][1], out[1][1], rtol=1e-5)
