@@ -7,7 +7,6 @@ from numbers import Integral
 import numpy as np
 from sklearn.base import _fit_context
 from sklearn.model_selection import check_cv
-from sklearn.utils.validation import validate_data
 
 from sgdselect._engine import make_engine, resolve_device
 from sgdselect._network import Layout, column_norms, forward
@@ -202,17 +201,7 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
         batch_sizes = self._grid("batch_sizes", int)
         device = resolve_device(self.device)
         hidden = self._hidden_sizes()
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            dtype=[np.float64, np.float32],
-            order="C",
-            multi_output=True,
-            y_numeric=False,
-            ensure_min_samples=2,
-        )
-        Y, loss, targets = self._encode_targets(y)
+        X, y, Y, loss, targets = self._validate_training_data(X, y)
         cv = check_cv(self.cv, y, classifier=targets["task_"] == "classification")
         splits = list(cv.split(X, y))
         seed = self._draw_seed()

@@ -118,17 +118,7 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         """
         device = resolve_device(self.device)
         hidden = self._hidden_sizes()
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            dtype=[np.float64, np.float32],
-            order="C",
-            multi_output=True,
-            y_numeric=False,
-            ensure_min_samples=2,
-        )
-        Y, loss, targets = self._encode_targets(y)
+        X, y, Y, loss, targets = self._validate_training_data(X, y)
         warm = self.warm_start and hasattr(self, "coefs_")
         layout = Layout((X.shape[1], *hidden, Y.shape[1]))
         if warm and self._layout_sizes != layout.sizes:
@@ -244,6 +234,21 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         return stable, (mask, scaled)
 
     # ------------------------------------------------------------ targets
+    def _validate_training_data(self, X, y):
+        """Validated ``X`` (float, C order) and ``y``, the training targets
+        ``Y`` (n_samples, n_outputs), the loss name and the target attributes."""
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            dtype=[np.float64, np.float32],
+            order="C",
+            multi_output=True,
+            y_numeric=False,
+            ensure_min_samples=2,
+        )
+        return X, y, *self._encode_targets(y)
+
     def _encode_targets(self, y):
         """Training targets (n_samples, n_outputs), the loss name, and the
         fitted attributes that describe the targets."""
