@@ -367,11 +367,11 @@ def _dense_small(H, lo, W, b, out):
     """out = H[:, lo:lo + h] @ W + b for a thin W (few outputs)."""
     h, k = W.shape
     for i in range(H.shape[0]):
-        row = H[i]
+        row = H[i][lo : lo + h]
         for j in range(k):
             s = b[j]
             for t in range(h):
-                s += row[lo + t] * W[t, j]
+                s += row[t] * W[t, j]
             out[i, j] = s
 
 
@@ -383,18 +383,19 @@ def _small_backward(H, lo, g2, W2, gW2, gb2, G, first):
         gW2[:] = 0.0
         gb2[:] = 0.0
     for i in range(H.shape[0]):
-        hrow, grow = H[i], G[i]
+        # Slices, indexed from 0: Numba then knows no index is negative and
+        # the loops vectorize.
+        hrow, grow = H[i][lo : lo + h], G[i][lo : lo + h]
         for j in range(k):
             gj = g2[i, j]
             gb2[j] += gj
             for t in range(h):
-                gW2[t, j] += hrow[lo + t] * gj
-        for t in range(h):
-            grow[lo + t] = 0.0
+                gW2[t, j] += hrow[t] * gj
+        grow[:] = 0.0
         for j in range(k):
             gj = g2[i, j]
             for t in range(h):
-                grow[lo + t] += gj * W2[t, j]
+                grow[t] += gj * W2[t, j]
 
 
 @njit(cache=True, nogil=True, error_model="numpy", fastmath=_REDUCE)
@@ -404,16 +405,17 @@ def _group_scales(gW1, gb1, gW2, gb2, h, lrs, clip, active, step):
     n_models = lrs.shape[0]
     sq = np.zeros(n_models)
     for i in range(gW1.shape[0]):
-        row = gW1[i]
         for m in range(n_models):
+            seg = gW1[i][m * h : (m + 1) * h]
             s = 0.0
-            for j in range(m * h, (m + 1) * h):
-                s += row[j] * row[j]
+            for j in range(seg.shape[0]):
+                s += seg[j] * seg[j]
             sq[m] += s
     for m in range(n_models):
+        seg = gb1[m * h : (m + 1) * h]
         s = 0.0
-        for j in range(m * h, (m + 1) * h):
-            s += gb1[j] * gb1[j]
+        for j in range(seg.shape[0]):
+            s += seg[j] * seg[j]
         for t in range(gW2.shape[1]):
             for j in range(gW2.shape[2]):
                 s += gW2[m, t, j] * gW2[m, t, j]
@@ -446,19 +448,20 @@ def _group_update(
         if step[m] != 0.0:
             decay[m] = 1.0 - lrs[m] * wds[m]
     for i in range(W1.shape[0]):
-        row, grow = W1[i], gW1[i]
         for m in range(n_models):
             st, de = np.float32(step[m]), decay[m]
             if st == 0.0:
                 continue
-            for j in range(m * h, (m + 1) * h):
+            row, grow = W1[i][m * h : (m + 1) * h], gW1[i][m * h : (m + 1) * h]
+            for j in range(row.shape[0]):
                 row[j] = row[j] * de - st * grow[j]
     for m in range(n_models):
         st, de = np.float32(step[m]), decay[m]
         if st == 0.0:
             continue
-        for j in range(m * h, (m + 1) * h):
-            b1[j] -= st * gb1[j]
+        bias, gbias = b1[m * h : (m + 1) * h], gb1[m * h : (m + 1) * h]
+        for j in range(bias.shape[0]):
+            bias[j] -= st * gbias[j]
         p = params[m]
         k = gW2.shape[2]
         for t in range(gW2.shape[1]):
