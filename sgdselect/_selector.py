@@ -26,7 +26,7 @@ from sgdselect._support import resolve_threshold, support_mask
 
 _CLASSIFICATION_TARGETS = ("binary", "multiclass")
 _REGRESSION_TARGETS = ("continuous", "continuous-multioutput")
-_STATS_CHUNK = 65536
+_STATS_CHUNK = 8192
 
 
 _TARGET_ATTRIBUTES = ("task_", "classes_", "_y_mean", "_y_scale")
