@@ -26,7 +26,8 @@ from sgdselect._support import resolve_threshold, support_mask
 
 _CLASSIFICATION_TARGETS = ("binary", "multiclass")
 _REGRESSION_TARGETS = ("continuous", "continuous-multioutput")
-_STATS_CHUNK = 8192
+# Elements per block of the column statistics (float64): 8 MiB of scratch.
+_STATS_BLOCK = 1 << 20
 
 
 _TARGET_ATTRIBUTES = ("task_", "classes_", "_y_mean", "_y_scale")
@@ -55,17 +56,21 @@ def _inverse(scale):
 def column_stats(X):
     """Per-column mean and standard deviation in float64, in row blocks.
 
-    Two passes over blocks keep the extra memory to one block, whatever the
-    size of ``X``, and avoid the cancellation of the one-pass formula.
+    Two passes over blocks of about ``_STATS_BLOCK`` values, through one reused
+    buffer, keep the scratch memory fixed whatever the shape of ``X``, and
+    avoid the cancellation of the one-pass formula.
     """
-    n = X.shape[0]
-    mean = np.zeros(X.shape[1])
-    for start in range(0, n, _STATS_CHUNK):
-        mean += X[start : start + _STATS_CHUNK].sum(axis=0, dtype=np.float64)
+    n, d = X.shape
+    rows = max(1, min(n, _STATS_BLOCK // max(d, 1)))
+    buffer = np.empty((rows, d))
+    mean = np.zeros(d)
+    for start in range(0, n, rows):
+        mean += X[start : start + rows].sum(axis=0, dtype=np.float64)
     mean /= n
-    sq = np.zeros(X.shape[1])
-    for start in range(0, n, _STATS_CHUNK):
-        block = X[start : start + _STATS_CHUNK].astype(np.float64) - mean
+    sq = np.zeros(d)
+    for start in range(0, n, rows):
+        block = buffer[: min(rows, n - start)]
+        np.subtract(X[start : start + rows], mean, out=block)
         sq += np.einsum("ij,ij->j", block, block)
     return mean, np.sqrt(sq / n)
 

@@ -339,3 +339,14 @@ def test_cuda_path_matches_cpu():
     )
     restored = pickle.loads(pickle.dumps(gpu))
     np.testing.assert_array_equal(restored.transform(X), gpu.transform(X))
+
+
+def test_column_stats_in_blocks(monkeypatch):
+    from sgdselect import _selector
+
+    monkeypatch.setattr(_selector, "_STATS_BLOCK", 50)  # 10 rows per block
+    rng = np.random.RandomState(0)
+    X = (rng.normal(size=(123, 5)) * [1, 10, 1e-3, 1, 1] + 1e4).astype(np.float32)
+    mean, std = _selector.column_stats(X)
+    np.testing.assert_allclose(mean, X.astype(np.float64).mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(std, X.astype(np.float64).std(axis=0), rtol=1e-9)
