@@ -8,12 +8,13 @@ import numpy as np
 from sklearn.base import _fit_context
 from sklearn.model_selection import check_cv
 
-from sgdselect._engine import make_engine, resolve_device
+from sgdselect._engine import resolve_device
 from sgdselect._network import Layout, column_norms, forward
 from sgdselect._selector import (
     _ATTRIBUTES_DOC,
     SGDSupportSelector,
     _BaseSupportSelector,
+    _fit_batch_size,
     _inverse,
     _parameters_doc,
     _rngs_from_seed,
@@ -273,17 +274,9 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
         self, X, Y, loss, layout, b, group, candidates, folds, seed, device
     ):
         n_train = min(len(folds[f]["train"]) for _, f in group)
-        batch_size = self._batch_size_for(b, n_train)
-        engine = make_engine(
-            X,
-            Y,
-            layout,
-            activation=self.activation,
-            loss=loss,
-            batch_size=batch_size,
-            clip=self.max_grad_norm,
-            device=device,
-            n_threads=self._n_threads(),
+        batch_size = _fit_batch_size(b, n_train)
+        engine = self._make_engine(
+            X, Y, layout, loss, batch_size, device, n_threads=self._n_threads()
         )
         rngs = [_rngs_from_seed(seed) for _ in group]
         params = np.concatenate(
@@ -322,17 +315,6 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
             )
             params[i] = np.nan
         return params
-
-    def _batch_size_for(self, b, n_train):
-        if b > n_train:
-            warnings.warn(
-                f"batch_size={b} is larger than the {n_train} training samples of a "
-                "fold; it trains on full batches.",
-                UserWarning,
-                stacklevel=4,
-            )
-            return n_train
-        return b
 
     def _n_threads(self):
         if self.n_jobs is None:

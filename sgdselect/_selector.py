@@ -42,6 +42,23 @@ def _score_output(out, y, targets):
     return r2_score(y, pred.reshape(y.shape) if y.ndim == 1 else pred)
 
 
+def _fit_batch_size(batch_size, n_samples):
+    """``batch_size`` (None: full batch) capped at ``n_samples``, with a warning
+    when it had to be capped."""
+    if batch_size is None:
+        return n_samples
+    if batch_size > n_samples:
+        warnings.warn(
+            f"batch_size={batch_size} is larger than the {n_samples} training "
+            "samples; training uses full batches (gradient descent). Lower "
+            "batch_size to get SGD's implicit regularization.",
+            UserWarning,
+            stacklevel=4,
+        )
+        return n_samples
+    return batch_size
+
+
 def _rngs_from_seed(seed):
     """Independent generators for initialization and batch order."""
     init_seq, shuffle_seq = np.random.SeedSequence(seed).spawn(2)
@@ -145,16 +162,7 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
             params = self._initial_params(layout, scale, init_rng)
             curve, history = [], []
         batch_size = self._effective_batch_size(X.shape[0])
-        engine = make_engine(
-            X,
-            Y,
-            layout,
-            activation=self.activation,
-            loss=loss,
-            batch_size=batch_size,
-            clip=self.max_grad_norm,
-            device=device,
-        )
+        engine = self._make_engine(X, Y, layout, loss, batch_size, device)
         engine.set_group(
             params,
             learning_rates=[self.learning_rate],
@@ -313,6 +321,19 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
                 f"positive ints, got {self.hidden_layer_sizes!r}."
             )
         return tuple(int(s) for s in sizes)
+
+    def _make_engine(self, X, Y, layout, loss, batch_size, device, n_threads=1):
+        return make_engine(
+            X,
+            Y,
+            layout,
+            activation=self.activation,
+            loss=loss,
+            batch_size=batch_size,
+            clip=self.max_grad_norm,
+            device=device,
+            n_threads=n_threads,
+        )
 
     def _draw_seed(self):
         return check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
@@ -622,18 +643,7 @@ class SGDSupportSelector(_BaseSupportSelector):
         self.warm_start = warm_start
 
     def _effective_batch_size(self, n_samples):
-        if self.batch_size is None:
-            return n_samples
-        if self.batch_size > n_samples:
-            warnings.warn(
-                f"batch_size={self.batch_size} is larger than the {n_samples} "
-                "training samples; training uses full batches (gradient descent). "
-                "Lower batch_size to get SGD's implicit regularization.",
-                UserWarning,
-                stacklevel=2,
-            )
-            return n_samples
-        return self.batch_size
+        return _fit_batch_size(self.batch_size, n_samples)
 
 
 class GDSupportSelector(_BaseSupportSelector):
