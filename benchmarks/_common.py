@@ -359,3 +359,19 @@ def best_of(fn, repeat):
         fn()
         best = min(best, time.perf_counter() - t0)
     return best
+
+
+def write_page(text, path, wall):
+    """Write a benchmark page and echo its acceptance rows to stdout."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w") as fh:
+        fh.write(text)
+    in_rows = False
+    for line in text.splitlines():
+        if line.startswith("## Acceptance"):
+            in_rows = True
+        elif line.startswith("## "):
+            in_rows = False
+        if in_rows:
+            print(line)
+    print(f"\nwrote {path} in {wall / 60:.1f} min")

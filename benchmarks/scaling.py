@@ -43,6 +43,7 @@ from _common import (  # noqa: E402
     run_worker,
     table,
     worker_entry,
+    write_page,
 )
 
 
@@ -475,18 +476,7 @@ def main():
             mem.append({"n": n, "kind": kind, **r})
     wall = time.perf_counter() - start
     text = render(cfg, by_n, by_d, mem, out_dir, wall)
-    path = os.path.join(out_dir, "scaling.md")
-    with open(path, "w") as fh:
-        fh.write(text)
-    in_rows = False
-    for line in text.splitlines():
-        if line.startswith("## Acceptance"):
-            in_rows = True
-        elif line.startswith("## "):
-            in_rows = False
-        if in_rows:
-            print(line)
-    print(f"\nwrote {path} in {wall / 60:.1f} min")
+    write_page(text, os.path.join(out_dir, "scaling.md"), wall)
 
 
 if __name__ == "__main__":

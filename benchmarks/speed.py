@@ -51,6 +51,7 @@ from _common import (  # noqa: E402
     spare_cores,
     table,
     worker_entry,
+    write_page,
 )
 
 HIDDEN = 64
@@ -1455,19 +1456,7 @@ def main():
             )
     wall = time.perf_counter() - start
     text = render(cfg, grid, lasso, gd, group, cvres, wall)
-    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
-    with open(out, "w") as fh:
-        fh.write(text)
-    # The acceptance rows on stdout too.
-    in_rows = False
-    for line in text.splitlines():
-        if line.startswith("## Acceptance"):
-            in_rows = True
-        elif line.startswith("## "):
-            in_rows = False
-        if in_rows:
-            print(line)
-    print(f"\nwrote {out} in {wall / 60:.1f} min")
+    write_page(text, out, wall)
 
 
 if __name__ == "__main__":
