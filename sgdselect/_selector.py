@@ -6,6 +6,7 @@ training lives in ``_engine`` and the threshold rules in ``_support``.
 """
 
 import copy
+import sys
 import time
 import warnings
 from numbers import Integral, Real
@@ -31,6 +32,7 @@ _STATS_BLOCK = 1 << 20
 
 
 _TARGET_ATTRIBUTES = ("task_", "classes_", "_y_mean", "_y_scale")
+_Y_STATISTICS = ("_y_mean", "_y_scale", "_y_var")
 
 
 def _score_output(out, y, targets):
@@ -57,6 +59,32 @@ def _fit_batch_size(batch_size, n_samples):
         )
         return n_samples
     return batch_size
+
+
+def _combine_moments(a, b):
+    """Mean and variance of two samples pooled, from each one's
+    ``(count, mean, variance)`` (Chan et al.'s update)."""
+    (n_a, mean_a, var_a), (n_b, mean_b, var_b) = a, b
+    n = n_a + n_b
+    delta = mean_b - mean_a
+    mean = mean_a + delta * (n_b / n)
+    var = (var_a * n_a + var_b * n_b + delta**2 * (n_a * n_b / n)) / n
+    return mean, var
+
+
+def _progress_bar(verbose, total, name):
+    """A tqdm bar over epochs on stderr when ``verbose == 1``, else a no-op."""
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total,
+        desc=name,
+        unit="epoch",
+        file=sys.stderr,
+        leave=False,
+        disable=verbose != 1,
+        dynamic_ncols=True,
+    )
 
 
 def _rngs_from_seed(seed):
@@ -152,87 +180,161 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         # Everything below is local until training succeeds, so that a failed
         # or diverged fit leaves the estimator as it was.
         if warm:
-            mean, scale = self.mean_, self.scale_
-            params = self._flat_params(layout)
-            shuffle_rng = copy.deepcopy(self._shuffle_rng)
-            curve, history = list(self.loss_curve_), list(self.importances_history_)
+            state = self._current_state(layout)
+            if targets["task_"] == "regression" == self.task_:
+                # The network's outputs are in the units it was trained in.
+                targets.update((name, getattr(self, name)) for name in _Y_STATISTICS)
         else:
-            mean, scale = column_stats(X)
-            init_rng, shuffle_rng = _rngs_from_seed(self._draw_seed())
-            params = self._initial_params(layout, scale, init_rng)
-            curve, history = [], []
+            state = self._fresh_state(layout, X, targets)
         batch_size = self._effective_batch_size(X.shape[0])
+        self._run_epochs(
+            X, Y, layout, loss, targets, state, batch_size, device, self.max_iter
+        )
+        self._commit(layout, targets, state)
+        return self
+
+    # ------------------------------------------------------------ training
+    def _effective_batch_size(self, n_samples):
+        return _fit_batch_size(self._batch_size, n_samples)
+
+    def _fresh_state(self, layout, X, targets):
+        """A new network drawn from ``random_state``, with ``X``'s statistics."""
+        mean, scale = column_stats(X)
+        init_rng, shuffle_rng = _rngs_from_seed(self._draw_seed())
+        return {
+            "params": self._initial_params(layout, scale, init_rng),
+            "mean": mean,
+            "scale": scale,
+            "n_seen": X.shape[0],
+            "shuffle_rng": shuffle_rng,
+            "curve": [],
+            "history": [],
+        }
+
+    def _current_state(self, layout):
+        """The fitted network and statistics, as copies to train on."""
+        return {
+            "params": self._flat_params(layout),
+            "mean": self.mean_.copy(),
+            "scale": self.scale_.copy(),
+            "n_seen": self.n_samples_seen_,
+            "shuffle_rng": copy.deepcopy(self._shuffle_rng),
+            "curve": list(self.loss_curve_),
+            "history": list(self.importances_history_),
+        }
+
+    def _run_epochs(
+        self, X, Y, layout, loss, targets, state, batch_size, device, n_epochs
+    ):
+        """Train ``state["params"]`` in place for up to ``n_epochs`` epochs."""
         engine = self._make_engine(X, Y, layout, loss, batch_size, device)
         engine.set_group(
-            params,
+            state["params"],
             learning_rates=[self.learning_rate],
             weight_decays=[self.weight_decay],
             rows=[np.arange(X.shape[0])],
-            rngs=[shuffle_rng],
-            x_mean=mean,
-            x_inv_scale=_inverse(scale),
+            rngs=[state["shuffle_rng"]],
+            x_mean=state["mean"],
+            x_inv_scale=_inverse(state["scale"]),
             y_mean=targets["_y_mean"],
             y_inv_scale=_inverse(targets["_y_scale"]),
             label_noise=self.label_noise,
         )
         with engine.session():
-            self._train(engine, curve, history, batch_size)
+            self._train(engine, state["curve"], state["history"], batch_size, n_epochs)
+        state["params"] = engine.get_params()
 
+    def _commit(self, layout, targets, state):
+        """Set the fitted attributes from a successful training run."""
         for name, value in targets.items():
             setattr(self, name, value)
         if "classes_" not in targets and hasattr(self, "classes_"):
             del self.classes_
-        self.mean_, self.scale_ = mean, scale
+        self.mean_, self.scale_ = state["mean"], state["scale"]
+        self.n_samples_seen_ = state["n_seen"]
         self._layout_sizes = layout.sizes
-        self._shuffle_rng = shuffle_rng
-        self._store_params(layout, engine.get_params()[0])
-        self.loss_curve_ = curve
-        self.n_iter_ = len(curve)
-        self.importances_history_ = np.asarray(history).reshape(-1, X.shape[1])
-        self.feature_importances_ = column_norms(layout, engine.get_params())[0]
+        self._shuffle_rng = state["shuffle_rng"]
+        self._store_params(layout, state["params"][0])
+        self.loss_curve_ = state["curve"]
+        self.n_iter_ = len(state["curve"])
+        n_features = layout.sizes[0]
+        self.importances_history_ = np.asarray(state["history"]).reshape(-1, n_features)
+        self.feature_importances_ = column_norms(layout, state["params"])[0]
         self._warn_if_empty()
-        return self
 
-    def _train(self, engine, curve, history, batch_size):
+    def _update_statistics(self, layout, X, Y, targets, state):
+        """Fold a new chunk into the running statistics, and re-express the
+        network in the new units so that its function does not change."""
+        params = state["params"]
+        n_old, n_new = state["n_seen"], X.shape[0]
+        mean_b, scale_b = column_stats(X)
+        mean, var = _combine_moments(
+            (n_old, state["mean"], state["scale"] ** 2), (n_new, mean_b, scale_b**2)
+        )
+        scale = np.sqrt(var)
+        # z_old = (x - m_old) / s_old = z_new * s_new / s_old + (m_new - m_old) / s_old
+        inv_old = _inverse(state["scale"])
+        W0, b0 = layout.weight(params, 0)[0], layout.bias(params, 0)[0]
+        b0 += ((mean - state["mean"]) * inv_old) @ W0
+        W0 *= (scale * inv_old)[:, None]
+        state.update(mean=mean, scale=scale, n_seen=n_old + n_new)
+        if targets["task_"] != "regression":
+            return
+        y_mean, y_var = _combine_moments(
+            (n_old, self._y_mean, self._y_var),
+            (n_new, Y.mean(axis=0), Y.var(axis=0)),
+        )
+        y_scale = np.where(y_var > 0, np.sqrt(y_var), 1.0)
+        # out_new = (out_old * s_old + m_old - m_new) / s_new
+        last = layout.n_layers - 1
+        W, b = layout.weight(params, last)[0], layout.bias(params, last)[0]
+        b[:] = (b * self._y_scale + self._y_mean - y_mean) / y_scale
+        W *= self._y_scale / y_scale
+        targets.update(_y_mean=y_mean, _y_scale=y_scale, _y_var=y_var)
+
+    def _train(self, engine, curve, history, batch_size, n_epochs):
         """Run epochs until ``max_iter`` or the support stops changing.
 
         Appends each epoch's loss to ``curve`` and column norms to ``history``.
         """
         start = time.perf_counter()
         stable, previous = 0, None
-        for _ in range(self.max_iter):
-            epoch = len(curve) + 1
-            try:
-                loss = float(engine.epoch()[0])
-            except KeyboardInterrupt:
-                warnings.warn(
-                    f"training interrupted at epoch {epoch}; the selector "
-                    f"keeps the network as trained for {epoch - 1} epochs.",
-                    UserWarning,
-                    stacklevel=3,
-                )
-                break
-            if not np.isfinite(loss):
-                raise FloatingPointError(
-                    f"training diverged at epoch {epoch} (loss={loss}); "
-                    f"lower learning_rate (now {self.learning_rate}), raise "
-                    f"batch_size (now {batch_size}) or set max_grad_norm "
-                    f"(now {self.max_grad_norm})."
-                )
-            curve.append(loss)
-            norms = engine.first_layer_norms()[0]
-            history.append(norms)
-            if self.verbose:
-                print(
-                    f"epoch {epoch}: loss={loss:.6g}, "
-                    f"{time.perf_counter() - start:.2f}s"
-                )
-            if self.early_stopping:
-                stable, previous = self._support_stability(norms, previous, stable)
-                if stable >= self.n_iter_no_change:
-                    if self.verbose:
-                        print(f"support unchanged for {stable} epochs; stopping")
+        with _progress_bar(self.verbose, n_epochs, type(self).__name__) as bar:
+            for _ in range(n_epochs):
+                epoch = len(curve) + 1
+                try:
+                    loss = float(engine.epoch()[0])
+                except KeyboardInterrupt:
+                    warnings.warn(
+                        f"training interrupted at epoch {epoch}; the selector "
+                        f"keeps the network as trained for {epoch - 1} epochs.",
+                        UserWarning,
+                        stacklevel=4,
+                    )
                     break
+                if not np.isfinite(loss):
+                    raise FloatingPointError(
+                        f"training diverged at epoch {epoch} (loss={loss}); "
+                        f"lower learning_rate (now {self.learning_rate}), raise "
+                        f"batch_size (now {batch_size}) or set max_grad_norm "
+                        f"(now {self.max_grad_norm})."
+                    )
+                curve.append(loss)
+                norms = engine.first_layer_norms()[0]
+                history.append(norms)
+                bar.update(1)
+                bar.set_postfix(loss=f"{loss:.4g}", refresh=False)
+                if self.verbose >= 2:
+                    print(
+                        f"epoch {epoch}: loss={loss:.6g}, "
+                        f"{time.perf_counter() - start:.2f}s"
+                    )
+                if self.early_stopping:
+                    stable, previous = self._support_stability(norms, previous, stable)
+                    if stable >= self.n_iter_no_change:
+                        if self.verbose >= 2:
+                            print(f"support unchanged for {stable} epochs; stopping")
+                        break
 
     def _support_stability(self, norms, previous, stable):
         """Count consecutive epochs whose support and relative norms held still."""
@@ -304,10 +406,83 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
                 f"task='regression' needs numeric targets, but y is {kind!r}."
             ) from exc
         Y = Y.reshape(len(Y), -1)
-        y_scale = Y.std(axis=0)
-        targets = {"task_": task, "_y_mean": Y.mean(axis=0), "_y_scale": y_scale}
-        targets["_y_scale"] = np.where(y_scale > 0, y_scale, 1.0)
+        y_var = Y.var(axis=0)
+        targets = {
+            "task_": task,
+            "_y_mean": Y.mean(axis=0),
+            "_y_scale": np.where(y_var > 0, np.sqrt(y_var), 1.0),
+            "_y_var": y_var,
+        }
         return Y, "squared_error", targets
+
+    def _encode_stream_targets(self, y, classes):
+        """``_encode_targets`` for the first chunk of a stream: the classes
+        come from ``classes``, since one chunk need not hold them all."""
+        if classes is None:
+            # As fit: a classification stream takes its classes from the first
+            # chunk; a later chunk with a new label is an error.
+            return self._encode_targets(y)
+        if self.task == "regression":
+            raise ValueError(
+                "classes was passed to partial_fit but task='regression'; "
+                "drop classes, or set task='classification' or 'auto'."
+            )
+        classes = np.unique(np.asarray(classes))
+        if len(classes) < 2:
+            raise ValueError(
+                f"classes must hold at least 2 labels, got {classes.tolist()!r}."
+            )
+        targets = {"task_": "classification", "classes_": classes}
+        targets.update(_y_mean=np.zeros(len(classes)), _y_scale=np.ones(len(classes)))
+        return self._one_hot(y, classes), "log_loss", targets
+
+    def _encode_next_chunk(self, y, classes):
+        """Targets of a later chunk, in the fitted task and classes."""
+        targets = {name: getattr(self, name) for name in ("task_", "_y_mean")}
+        targets["_y_scale"] = self._y_scale
+        if self.task_ == "regression":
+            if classes is not None:
+                raise ValueError(
+                    "classes was passed to partial_fit, but the selector was "
+                    "first trained for regression."
+                )
+            try:
+                Y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(
+                    "the selector was trained for regression, but y is not numeric."
+                ) from exc
+            if Y.shape[1] != len(self._y_mean):
+                raise ValueError(
+                    f"y has {Y.shape[1]} output(s), but the selector was trained "
+                    f"with {len(self._y_mean)}."
+                )
+            targets["_y_var"] = self._y_var
+            return Y, "squared_error", targets
+        if classes is not None and not np.array_equal(
+            np.unique(np.asarray(classes)), self.classes_
+        ):
+            raise ValueError(
+                f"classes={list(np.unique(classes))!r} differs from the classes "
+                f"of the first call, {self.classes_.tolist()!r}; pass the same "
+                "classes to every partial_fit call (or none after the first)."
+            )
+        targets["classes_"] = self.classes_
+        return self._one_hot(y, self.classes_), "log_loss", targets
+
+    @staticmethod
+    def _one_hot(y, classes):
+        """One-hot targets of labels ``y`` among the sorted ``classes``."""
+        y = column_or_1d(y, warn=True)
+        unseen = np.setdiff1d(y, classes)
+        if unseen.size:
+            raise ValueError(
+                f"y contains labels {unseen[:5].tolist()!r} that are not among "
+                f"classes={classes.tolist()!r}; pass every label of the stream "
+                "in classes on the first call to partial_fit."
+            )
+        index = np.searchsorted(classes, y)
+        return np.eye(len(classes), dtype=np.float32)[index]
 
     # ------------------------------------------------------------ network
     def _hidden_sizes(self):
@@ -422,6 +597,71 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         return tags
 
 
+class _IncrementalSupportSelector(_BaseSupportSelector):
+    """A selector that also trains on a stream of chunks (not public)."""
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None):
+        """Train on one chunk of data: a single pass over ``(X, y)``.
+
+        Streams data larger than memory through the network, one chunk per
+        call. The first call draws the network from ``random_state``; every
+        call updates running standardization statistics of ``X`` (and of
+        regression targets) and re-expresses the network in the new units,
+        so what it computes is unchanged by the update.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            One chunk of training data (a single row is allowed).
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Its targets.
+        classes : array-like of shape (n_classes,), default=None
+            Every class label of the whole stream, for classification. Pass it
+            on the first call when the first chunk may not hold every class:
+            by default the classes are those of the first chunk, and a later
+            chunk with a label outside them is an error. It must not change
+            on later calls. Leave it out for regression.
+
+        Returns
+        -------
+        self : object
+            The selector, trained one more pass.
+
+        Notes
+        -----
+        A chunk smaller than ``batch_size`` is one batch. ``early_stopping``
+        and ``max_iter`` do not apply: the caller decides how many passes to
+        make. ``n_iter_`` counts the passes (calls and epochs of ``fit``).
+        """
+        device = resolve_device(self.device)
+        hidden = self._hidden_sizes()
+        first = not hasattr(self, "coefs_")
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            dtype=[np.float64, np.float32],
+            order="C",
+            multi_output=True,
+            y_numeric=False,
+            reset=first,
+        )
+        if first:
+            Y, loss, targets = self._encode_stream_targets(y, classes)
+            layout = Layout((X.shape[1], *hidden, Y.shape[1]))
+            state = self._fresh_state(layout, X, targets)
+        else:
+            Y, loss, targets = self._encode_next_chunk(y, classes)
+            layout = Layout(self._layout_sizes)
+            state = self._current_state(layout)
+            self._update_statistics(layout, X, Y, targets, state)
+        batch_size = min(self._batch_size or X.shape[0], X.shape[0])
+        self._run_epochs(X, Y, layout, loss, targets, state, batch_size, device, 1)
+        self._commit(layout, targets, state)
+        return self
+
+
 _COMMON_PARAMETERS_DOC = """
     activation : {{"relu", "tanh", "linear"}}, default="tanh"
         Activation of the hidden layers. ``"linear"`` gives the deep linear
@@ -473,7 +713,9 @@ _COMMON_PARAMETERS_DOC = """
         Seeds the initialization and the batch order. A fixed value gives
         identical results on CPU.
     verbose : int, default=0
-        Print the loss every epoch when positive.
+        0: silent. 1: a progress bar over the epochs on stderr (tqdm), with
+        the current loss. 2 or more: one line per epoch with the loss and the
+        time elapsed, on stdout.
     warm_start : bool, default=False
         Continue training the previous network (and batch order) on ``fit``.
 """
@@ -531,7 +773,7 @@ def _parameters_doc(exclude=(), **values):
     return "\n".join(line for entry in kept for line in entry)
 
 
-class SGDSupportSelector(_BaseSupportSelector):
+class SGDSupportSelector(_IncrementalSupportSelector):
     """Feature selection by the implicit regularization of mini-batch SGD.
 
         Trains a multilayer perceptron with plain mini-batch SGD (no momentum;
@@ -642,11 +884,12 @@ class SGDSupportSelector(_BaseSupportSelector):
         self.verbose = verbose
         self.warm_start = warm_start
 
-    def _effective_batch_size(self, n_samples):
-        return _fit_batch_size(self.batch_size, n_samples)
+    @property
+    def _batch_size(self):
+        return self.batch_size
 
 
-class GDSupportSelector(_BaseSupportSelector):
+class GDSupportSelector(_IncrementalSupportSelector):
     """The full-batch gradient-descent baseline of :class:`SGDSupportSelector`.
 
         The same network, initialization, loss, clipping and support rule, trained
@@ -725,8 +968,9 @@ class GDSupportSelector(_BaseSupportSelector):
         self.verbose = verbose
         self.warm_start = warm_start
 
-    def _effective_batch_size(self, n_samples):
-        return n_samples
+    @property
+    def _batch_size(self):
+        return None
 
 
 SGDSupportSelector.__doc__ = SGDSupportSelector.__doc__.format(

@@ -291,7 +291,7 @@ def test_early_stopping_stops_when_support_is_stable():
 
 def test_verbose_prints_progress(capsys):
     X, y = sparse_regression()
-    SGDSupportSelector(verbose=1, **{**FAST, "max_iter": 2}).fit(X, y)
+    SGDSupportSelector(verbose=2, **{**FAST, "max_iter": 2}).fit(X, y)
     assert "epoch 2: loss=" in capsys.readouterr().out
 
 
