@@ -73,7 +73,27 @@ def make_engine(
     kwargs = dict(activation=activation, loss=loss, batch_size=batch_size, clip=clip)
     if device == "cpu":
         return CPUEngine(X, Y, layout, n_threads=n_threads, **kwargs)
-    return TorchEngine(X, Y, layout, device=device, **kwargs)
+    with _out_of_memory_explained(device, X, "copying X to it"):
+        return TorchEngine(X, Y, layout, device=device, **kwargs)
+
+
+@contextlib.contextmanager
+def _out_of_memory_explained(device, X, doing):
+    """Turn torch's out-of-memory error into a MemoryError that says what to
+    reduce."""
+    import torch
+
+    try:
+        yield
+    except torch.cuda.OutOfMemoryError as exc:
+        raise MemoryError(
+            f"{device} ran out of memory while {doing} (X: {X.shape[0]} x "
+            f"{X.shape[1]}, {X.shape[0] * X.shape[1] * 4 / 2**30:.2f} GiB as "
+            "float32 on the device). Reduce the rows held at once (stream "
+            "them with partial_fit), hidden_layer_sizes, or the number of "
+            "networks trained together (the SGDSupportSelectorCV grid or cv), "
+            "or use device='cpu'."
+        ) from exc
 
 
 @functools.cache
@@ -396,6 +416,10 @@ class TorchEngine(_BaseEngine):
         self.params.sub_(torch.where(self._active_t, lrs * scale * self.grads, 0.0))
 
     def epoch(self):
+        with _out_of_memory_explained(self.device, self.X, "training"):
+            return self._epoch()
+
+    def _epoch(self):
         torch = self.torch
         order, noise = self._epoch_order()
         order, noise = order[self._block_of], noise[self._block_of]

@@ -72,6 +72,28 @@ def _combine_moments(a, b):
     return mean, var
 
 
+def _target_type(y):
+    """``type_of_target``, quiet about huge values (it casts them to int)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        return type_of_target(y, input_name="y")
+
+
+def _check_numeric_columns(X):
+    """Refuse the categorical columns of a DataFrame, with the remedy: their
+    values are labels, not quantities to standardize."""
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is None or not hasattr(dtypes, "items"):
+        return
+    categorical = [str(c) for c, dt in dtypes.items() if str(dt) == "category"]
+    if categorical:
+        raise ValueError(
+            f"X has categorical columns {categorical[:10]}; the selector needs "
+            "numbers it can standardize. Encode them (OneHotEncoder or "
+            "OrdinalEncoder in a ColumnTransformer), or cast numeric ones with "
+            ".astype(float)."
+        )
+
+
 def _progress_bar(verbose, total, name):
     """A tqdm bar over epochs on stderr when ``verbose == 1``, else a no-op."""
     from tqdm import tqdm
@@ -352,22 +374,43 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
     def _validate_training_data(self, X, y):
         """Validated ``X`` (float, C order) and ``y``, the training targets
         ``Y`` (n_samples, n_outputs), the loss name and the target attributes."""
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            dtype=[np.float64, np.float32],
-            order="C",
-            multi_output=True,
-            y_numeric=False,
-            ensure_min_samples=2,
-        )
+        X, y = self._validate_X_y(X, y, reset=True, ensure_min_samples=2)
         return X, y, *self._encode_targets(y)
+
+    def _validate_X_y(self, X, y, *, reset, ensure_min_samples=1):
+        """``validate_data`` for training, with the remedy named when ``X``
+        holds text or categories."""
+        _check_numeric_columns(X)
+        try:
+            return validate_data(
+                self,
+                X,
+                y,
+                dtype=[np.float64, np.float32],
+                order="C",
+                multi_output=True,
+                y_numeric=False,
+                ensure_min_samples=ensure_min_samples,
+                reset=reset,
+            )
+        except ValueError as exc:
+            if "could not convert" not in str(exc):
+                raise
+            dtypes = getattr(X, "dtypes", None)
+            where = ""
+            if hasattr(dtypes, "items"):
+                text = [str(c) for c, t in dtypes.items() if t.kind not in "biuf"]
+                where = f" in columns {text[:10]}"
+            raise ValueError(
+                f"X holds non-numeric values{where} ({exc}); encode text or "
+                "categorical columns first (e.g. OneHotEncoder or OrdinalEncoder "
+                "in a ColumnTransformer) or drop them."
+            ) from exc
 
     def _encode_targets(self, y):
         """Training targets (n_samples, n_outputs), the loss name, and the
         fitted attributes that describe the targets."""
-        kind = type_of_target(y, input_name="y")
+        kind = _target_type(y)
         task = self.task
         if task == "auto":
             if kind in _CLASSIFICATION_TARGETS:
@@ -578,7 +621,14 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         )
 
     def _warn_if_empty(self):
-        if not self._get_support_mask().any():
+        if not self.feature_importances_.any():
+            warnings.warn(
+                "every importance is 0, so no feature is selected: every column "
+                "of X is constant (nothing to learn from).",
+                UserWarning,
+                stacklevel=2,
+            )
+        elif not self._get_support_mask().any():
             warnings.warn(
                 f"no feature reached the threshold ({self.threshold!r} -> "
                 f"{self.threshold_:.4g}; the largest importance is "
@@ -637,16 +687,7 @@ class _IncrementalSupportSelector(_BaseSupportSelector):
         device = resolve_device(self.device)
         hidden = self._hidden_sizes()
         first = not hasattr(self, "coefs_")
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            dtype=[np.float64, np.float32],
-            order="C",
-            multi_output=True,
-            y_numeric=False,
-            reset=first,
-        )
+        X, y = self._validate_X_y(X, y, reset=first)
         if first:
             Y, loss, targets = self._encode_stream_targets(y, classes)
             layout = Layout((X.shape[1], *hidden, Y.shape[1]))
