@@ -253,7 +253,7 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
         """Per-fold standardization, as a lone fit on ``X[train]`` computes it."""
         mean, scale = column_stats(X[train])
         if loss == "squared_error":
-            y_mean, y_scale = Y[train].mean(axis=0), Y[train].std(axis=0)
+            y_mean, y_scale = column_stats(Y[train], "y")
             y_scale = np.where(y_scale > 0, y_scale, 1.0)
         else:
             y_mean, y_scale = np.zeros(Y.shape[1]), np.ones(Y.shape[1])

@@ -32,7 +32,7 @@ _STATS_BLOCK = 1 << 20
 
 
 _TARGET_ATTRIBUTES = ("task_", "classes_", "_y_mean", "_y_scale")
-_Y_STATISTICS = ("_y_mean", "_y_scale", "_y_var")
+_Y_STATISTICS = ("_y_mean", "_y_scale", "_y_std")
 
 
 def _score_output(out, y, targets):
@@ -62,14 +62,18 @@ def _fit_batch_size(batch_size, n_samples):
 
 
 def _combine_moments(a, b):
-    """Mean and variance of two samples pooled, from each one's
-    ``(count, mean, variance)`` (Chan et al.'s update)."""
-    (n_a, mean_a, var_a), (n_b, mean_b, var_b) = a, b
+    """Mean and standard deviation of two samples pooled, from each one's
+    ``(count, mean, std)`` (Chan et al.'s update), in units of the largest
+    value so that nothing overflows."""
+    (n_a, mean_a, std_a), (n_b, mean_b, std_b) = a, b
+    unit = np.max(np.abs([mean_a, mean_b, std_a, std_b]), axis=0)
+    unit = np.where(unit > 0, unit, 1.0)
+    mean_a, mean_b, std_a, std_b = (v / unit for v in (mean_a, mean_b, std_a, std_b))
     n = n_a + n_b
     delta = mean_b - mean_a
     mean = mean_a + delta * (n_b / n)
-    var = (var_a * n_a + var_b * n_b + delta**2 * (n_a * n_b / n)) / n
-    return mean, var
+    var = (std_a**2 * n_a + std_b**2 * n_b + delta**2 * (n_a * n_b / n)) / n
+    return mean * unit, np.sqrt(var) * unit
 
 
 def _target_type(y):
@@ -120,26 +124,46 @@ def _inverse(scale):
     return 1.0 / np.where(scale == 0, np.inf, scale)
 
 
-def column_stats(X):
+def column_stats(X, name="X"):
     """Per-column mean and standard deviation in float64, in row blocks.
 
-    Two passes over blocks of about ``_STATS_BLOCK`` values, through one reused
-    buffer, keep the scratch memory fixed whatever the shape of ``X``, and
-    avoid the cancellation of the one-pass formula.
+    Passes over blocks of about ``_STATS_BLOCK`` values, through one reused
+    buffer, keep the scratch memory fixed whatever the shape of ``X``. The
+    two-pass formula avoids the cancellation of the one-pass one, and each
+    column is divided by its largest magnitude first, so that values near the
+    limits of float64 (1e300 or 1e-300) neither overflow nor underflow.
     """
     n, d = X.shape
     rows = max(1, min(n, _STATS_BLOCK // max(d, 1)))
     buffer = np.empty((rows, d))
+    blocks = [slice(start, start + rows) for start in range(0, n, rows)]
+    peak = np.zeros(d)
+    for part in blocks:
+        block = buffer[: len(range(n)[part])]
+        np.abs(X[part], out=block)
+        np.maximum(peak, block.max(axis=0), out=peak)
+    unit = np.where(peak > 0, peak, 1.0)
     mean = np.zeros(d)
-    for start in range(0, n, rows):
-        mean += X[start : start + rows].sum(axis=0, dtype=np.float64)
+    for part in blocks:
+        block = buffer[: len(range(n)[part])]
+        np.divide(X[part], unit, out=block)
+        mean += block.sum(axis=0)
     mean /= n
     sq = np.zeros(d)
-    for start in range(0, n, rows):
-        block = buffer[: min(rows, n - start)]
-        np.subtract(X[start : start + rows], mean, out=block)
+    for part in blocks:
+        block = buffer[: len(range(n)[part])]
+        np.divide(X[part], unit, out=block)
+        block -= mean
         sq += np.einsum("ij,ij->j", block, block)
-    return mean, np.sqrt(sq / n)
+    scale = np.sqrt(sq / n) * unit
+    tiny = (scale > 0) & (scale < 1 / np.finfo(np.float64).max)
+    if tiny.any():
+        raise ValueError(
+            f"columns {np.flatnonzero(tiny)[:10].tolist()} of {name} vary by less "
+            "than 1e-300: their standardization would overflow float64. Rescale "
+            f"{name} (e.g. multiply those columns by 1e300) or drop them."
+        )
+    return mean * unit, scale
 
 
 class _BaseSupportSelector(SelectorMixin, BaseEstimator):
@@ -290,10 +314,9 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         params = state["params"]
         n_old, n_new = state["n_seen"], X.shape[0]
         mean_b, scale_b = column_stats(X)
-        mean, var = _combine_moments(
-            (n_old, state["mean"], state["scale"] ** 2), (n_new, mean_b, scale_b**2)
+        mean, scale = _combine_moments(
+            (n_old, state["mean"], state["scale"]), (n_new, mean_b, scale_b)
         )
-        scale = np.sqrt(var)
         # z_old = (x - m_old) / s_old = z_new * s_new / s_old + (m_new - m_old) / s_old
         inv_old = _inverse(state["scale"])
         W0, b0 = layout.weight(params, 0)[0], layout.bias(params, 0)[0]
@@ -302,17 +325,16 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         state.update(mean=mean, scale=scale, n_seen=n_old + n_new)
         if targets["task_"] != "regression":
             return
-        y_mean, y_var = _combine_moments(
-            (n_old, self._y_mean, self._y_var),
-            (n_new, Y.mean(axis=0), Y.var(axis=0)),
+        y_mean, y_std = _combine_moments(
+            (n_old, self._y_mean, self._y_std), (n_new, *column_stats(Y, "y"))
         )
-        y_scale = np.where(y_var > 0, np.sqrt(y_var), 1.0)
+        y_scale = np.where(y_std > 0, y_std, 1.0)
         # out_new = (out_old * s_old + m_old - m_new) / s_new
         last = layout.n_layers - 1
         W, b = layout.weight(params, last)[0], layout.bias(params, last)[0]
         b[:] = (b * self._y_scale + self._y_mean - y_mean) / y_scale
         W *= self._y_scale / y_scale
-        targets.update(_y_mean=y_mean, _y_scale=y_scale, _y_var=y_var)
+        targets.update(_y_mean=y_mean, _y_scale=y_scale, _y_std=y_std)
 
     def _train(self, engine, curve, history, batch_size, n_epochs):
         """Run epochs until ``max_iter`` or the support stops changing.
@@ -449,12 +471,12 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
                 f"task='regression' needs numeric targets, but y is {kind!r}."
             ) from exc
         Y = Y.reshape(len(Y), -1)
-        y_var = Y.var(axis=0)
+        y_mean, y_std = column_stats(Y, "y")
         targets = {
             "task_": task,
-            "_y_mean": Y.mean(axis=0),
-            "_y_scale": np.where(y_var > 0, np.sqrt(y_var), 1.0),
-            "_y_var": y_var,
+            "_y_mean": y_mean,
+            "_y_scale": np.where(y_std > 0, y_std, 1.0),
+            "_y_std": y_std,
         }
         return Y, "squared_error", targets
 
@@ -500,7 +522,7 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
                     f"y has {Y.shape[1]} output(s), but the selector was trained "
                     f"with {len(self._y_mean)}."
                 )
-            targets["_y_var"] = self._y_var
+            targets["_y_std"] = self._y_std
             return Y, "squared_error", targets
         if classes is not None and not np.array_equal(
             np.unique(np.asarray(classes)), self.classes_

@@ -52,6 +52,12 @@ ERRORS = [
     ("one sample", lambda: fit(X[:1], Y[:1]), ValueError, "1 sample.*minimum of 2"),
     ("no feature", lambda: fit(X[:, :0], Y), ValueError, "0 feature"),
     (
+        "a column varying by less than 1e-300",
+        lambda: fit(X * 1e-310, Y),
+        ValueError,
+        r"columns \[0, 1, 2, 3\] of X vary by less than 1e-300.*Rescale X",
+    ),
+    (
         "X and y lengths differ",
         lambda: fit(X, Y[:10]),
         ValueError,
@@ -223,8 +229,17 @@ def test_bool_input():
     assert selector.transform(X > 0).dtype == bool
 
 
-@pytest.mark.parametrize("magnitude", [1e30, 1e-30])
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(
+    "magnitude, dtype",
+    [
+        (1e30, np.float64),
+        (1e-30, np.float64),
+        (1e300, np.float64),
+        (1e-300, np.float64),
+        (1e30, np.float32),
+        (1e-30, np.float32),
+    ],
+)
 def test_extreme_magnitudes_give_the_same_importances(magnitude, dtype):
     # Standardization makes the scale of X (and y) irrelevant.
     reference = fit(X, Y).feature_importances_
