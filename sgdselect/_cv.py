@@ -50,78 +50,78 @@ def _runs(labels):
 class SGDSupportSelectorCV(_BaseSupportSelector):
     """SGD support selection with the step size and batch size chosen by CV.
 
-        For each batch size, every (learning rate x fold) network is trained in one
-        batched pass of the training engine: the networks of a group share the
-        data and the batch size, and differ in step size and training rows. Each
-        network starts from the initialization, batch order and standardization
-        it would have had as ``SGDSupportSelector(learning_rate=lr,
-        batch_size=b, random_state=random_state).fit(X[train], y[train])``, so its
-        importances are those of that fit. The configuration with the best mean
-        validation score (accuracy or R²) is refitted on all the data, and its
-        importances select the features, as :class:`SGDSupportSelector` does.
+    For each batch size, every (learning rate x fold) network is trained in one
+    batched pass of the training engine: the networks of a group share the
+    data and the batch size, and differ in step size and training rows. Each
+    network starts from the initialization, batch order and standardization
+    it would have had as ``SGDSupportSelector(learning_rate=lr,
+    batch_size=b, random_state=random_state).fit(X[train], y[train])``, so its
+    importances are those of that fit. The configuration with the best mean
+    validation score (accuracy or R²) is refitted on all the data, and its
+    importances select the features, as :class:`SGDSupportSelector` does.
 
-        Parameters
-        ----------
-        hidden_layer_sizes : int or tuple of int, default=(64,)
-            Widths of the hidden layers.
-        learning_rates : array-like of float, default=(0.05, 0.1, 0.2, 0.4)
-            Step sizes to try.
-        batch_sizes : array-like of int, default=(4, 16, 64)
-            Mini-batch sizes to try.
-        cv : int, cross-validation generator or iterable, default=3
-            Folds, as in :func:`~sklearn.model_selection.check_cv` (stratified for
-            classification).
-        n_jobs : int or None, default=None
-            CPU threads that share out the networks of a group (``-1``: all
-            cores). ``None`` means 1.
-    {common}
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default=(64,)
+        Widths of the hidden layers.
+    learning_rates : array-like of float, default=(0.05, 0.1, 0.2, 0.4)
+        Step sizes to try.
+    batch_sizes : array-like of int, default=(4, 16, 64)
+        Mini-batch sizes to try.
+    cv : int, cross-validation generator or iterable, default=3
+        Folds, as in :func:`~sklearn.model_selection.check_cv` (stratified for
+        classification).
+    n_jobs : int or None, default=None
+        CPU threads that share out the networks of a group (``-1``: all
+        cores). ``None`` means 1.
+{common}
     {attributes}
-        cv_results_ : dict of ndarray
-            One entry per (batch size, learning rate) candidate, as in
-            ``GridSearchCV``: ``params``, ``param_batch_size``,
-            ``param_learning_rate``, ``split{{k}}_test_score``,
-            ``mean_test_score``, ``std_test_score``, ``rank_test_score``,
-            ``mean_fit_time`` (time of the candidate's share of its batched pass),
-            and ``mean_feature_importances`` (n_candidates, n_features): the
-            importances averaged over folds.
-        cv_importances_ : ndarray of shape (n_candidates, n_splits, n_features_in_)
-            Importances of every network trained during the search.
-        best_params_ : dict
-            ``{{"batch_size": ..., "learning_rate": ...}}`` of the best candidate.
-        best_score_ : float
-            Its mean validation score.
-        best_index_ : int
-            Its index in ``cv_results_``.
-        best_estimator_ : SGDSupportSelector
-            The best configuration refitted on all the data.
-        n_splits_ : int
-            Number of folds.
+    cv_results_ : dict of ndarray
+        One entry per (batch size, learning rate) candidate, as in
+        ``GridSearchCV``: ``params``, ``param_batch_size``,
+        ``param_learning_rate``, ``split{{k}}_test_score``,
+        ``mean_test_score``, ``std_test_score``, ``rank_test_score``,
+        ``mean_fit_time`` (time of the candidate's share of its batched pass),
+        and ``mean_feature_importances`` (n_candidates, n_features): the
+        importances averaged over folds.
+    cv_importances_ : ndarray of shape (n_candidates, n_splits, n_features_in_)
+        Importances of every network trained during the search.
+    best_params_ : dict
+        ``{{"batch_size": ..., "learning_rate": ...}}`` of the best candidate.
+    best_score_ : float
+        Its mean validation score.
+    best_index_ : int
+        Its index in ``cv_results_``.
+    best_estimator_ : SGDSupportSelector
+        The best configuration refitted on all the data.
+    n_splits_ : int
+        Number of folds.
 
-        See Also
-        --------
-        SGDSupportSelector : One configuration, no search.
-        sklearn.model_selection.GridSearchCV : The generic search this replaces.
+    See Also
+    --------
+    SGDSupportSelector : One configuration, no search.
+    sklearn.model_selection.GridSearchCV : The generic search this replaces.
 
-        Notes
-        -----
-        A network whose training diverges scores NaN (with a warning) and ranks
-        last, as ``GridSearchCV(error_score=np.nan)`` would rank it.
+    Notes
+    -----
+    A network whose training diverges scores NaN (with a warning) and ranks
+    last, as ``GridSearchCV(error_score=np.nan)`` would rank it.
 
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from sgdselect import SGDSupportSelectorCV
-        >>> rng = np.random.RandomState(0)
-        >>> X = rng.normal(size=(300, 6))
-        >>> y = np.sin(X[:, 0]) + X[:, 1] ** 2
-        >>> search = SGDSupportSelectorCV(
-        ...     learning_rates=[0.05, 0.2], batch_sizes=[8, 32], max_iter=100,
-        ...     random_state=0,
-        ... ).fit(X, y)
-        >>> sorted(search.best_params_)
-        ['batch_size', 'learning_rate']
-        >>> search.cv_results_["mean_test_score"].shape
-        (4,)
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sgdselect import SGDSupportSelectorCV
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(300, 6))
+    >>> y = np.sin(X[:, 0]) + X[:, 1] ** 2
+    >>> search = SGDSupportSelectorCV(
+    ...     learning_rates=[0.05, 0.2], batch_sizes=[8, 32], max_iter=100,
+    ...     random_state=0,
+    ... ).fit(X, y)
+    >>> sorted(search.best_params_)
+    ['batch_size', 'learning_rate']
+    >>> search.cv_results_["mean_test_score"].shape
+    (4,)
     """
 
     _parameter_constraints = {
