@@ -1,0 +1,74 @@
+"""
+SGD finds the support, gradient descent does not
+================================================
+
+:class:`~sgdselect.SGDSupportSelector` and :class:`~sgdselect.GDSupportSelector`
+train the same network from the same initialization (same ``random_state``) on
+Friedman #1 with 20 noise columns: ``y`` depends on the first 5 columns,
+nonlinearly. We follow the first-layer column norm of every feature over
+training (``importances_history_``). Under mini-batch SGD the noise columns
+keep shrinking after the loss has been fitted, the second phase of training
+that Beneventano, Pinto & Poggio (2024) describe; under full-batch gradient
+descent they stay near where initialization put them.
+
+Both selectors run with their defaults (SGD: batch size 4, 600 epochs; GD: 2000
+full steps); the whole example takes about two seconds on one core.
+"""
+
+# %%
+# Train both selectors from the same seed
+# ---------------------------------------
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.datasets import make_friedman1
+
+from sgdselect import GDSupportSelector, SGDSupportSelector
+from sgdselect.plotting import plot_importance_history
+
+X, y = make_friedman1(n_samples=2000, n_features=25, random_state=0)
+relevant = np.arange(25) < 5
+
+runs = {
+    "SGD, batch size 4": SGDSupportSelector(random_state=0).fit(X, y),
+    "GD": GDSupportSelector(random_state=0).fit(X, y),
+}
+
+# %%
+# The column norms over training
+# ------------------------------
+# One line per feature: the 5 relevant ones in color, the 20 noise ones in
+# grey. Epochs are passes over the data: an SGD epoch is 500 steps, a GD epoch
+# is one.
+fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+for ax, (name, selector) in zip(axes, runs.items(), strict=True):
+    plot_importance_history(selector, support=relevant, ax=ax)
+    ax.set_title(name)
+fig.tight_layout()
+
+# %%
+# How far apart the two groups end
+# --------------------------------
+# The separation is the weakest relevant feature's importance over the
+# strongest noise feature's: above 1, a threshold can split them.
+separation = {}
+for name, selector in runs.items():
+    history = selector.importances_history_
+    imp = selector.feature_importances_
+    separation[name] = imp[relevant].min() / imp[~relevant].max()
+    selected = selector.get_support(indices=True).tolist()
+    print(
+        f"{name}: training R² {selector.score(X, y):.3f}; mean noise column "
+        f"norm {history[0, ~relevant].mean():.3f} after the first epoch, "
+        f"{history[-1, ~relevant].mean():.3f} at the end; separation "
+        f"{separation[name]:.2f}; selected {selected}"
+    )
+
+# %%
+# SGD separates the relevant features from the noise by a factor of about 2
+# (1.9 in the run that built this page) and ``threshold="auto"`` keeps exactly
+# the first five columns, with the noise columns' mean norm down by a third
+# from the first epoch. Gradient descent, from the same initialization, fits
+# the training data better (R² 0.99 against SGD's 0.93) but its noise columns
+# barely move, and its weakest relevant column ends below the strongest noise
+# column (a separation of 0.9): no threshold splits its importances into the
+# support and the rest.
