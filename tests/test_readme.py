@@ -22,5 +22,6 @@ def test_readme_quickstart_runs():
     assert sgd_ratio > 1 > gd_ratio
     assert float(lines[4]) > 0.8
     assert namespace["search"].best_params_["batch_size"] in (4, 16)
-    assert lines[-1] == "(4,)"
+    assert "(4,)" in lines
+    assert lines[-1] == "120 60000"  # the streaming example
     assert namespace["cv_search"].best_score_ > 0.5
