@@ -84,7 +84,7 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
         ``mean_fit_time`` (time of the candidate's share of its batched pass),
         and ``mean_feature_importances`` (n_candidates, n_features): the
         importances averaged over folds.
-    cv_importances_ : ndarray of shape (n_candidates, n_splits, n_features_in_)
+    cv_importances_ : ndarray of shape (n_candidates, n_splits, n_features)
         Importances of every network trained during the search.
     best_params_ : dict
         ``{{"batch_size": ..., "learning_rate": ...}}`` of the best candidate.

@@ -786,10 +786,10 @@ _COMMON_PARAMETERS_DOC = """
 _ATTRIBUTES_DOC = """
     Attributes
     ----------
-    feature_importances_ : ndarray of shape (n_features_in_,)
+    feature_importances_ : ndarray of shape (n_features,)
         Euclidean norm of each input's first-layer weight column after
         training, in standardized units. Constant columns get exactly 0.
-    importances_history_ : ndarray of shape (n_iter_, n_features_in_)
+    importances_history_ : ndarray of shape (n_epochs, n_features)
         The same norms recorded after every epoch: the second phase of
         training, where the irrelevant columns shrink, made visible.
     threshold_ : float
@@ -803,9 +803,9 @@ _ATTRIBUTES_DOC = """
         ``(n_inputs_i, n_outputs_i)``.
     intercepts_ : list of ndarray
         Bias vectors of the network.
-    mean_ : ndarray of shape (n_features_in_,)
+    mean_ : ndarray of shape (n_features,)
         Column means used to standardize ``X``.
-    scale_ : ndarray of shape (n_features_in_,)
+    scale_ : ndarray of shape (n_features,)
         Column standard deviations used to standardize ``X`` (0 for constant
         columns).
     task_ : str
@@ -814,7 +814,7 @@ _ATTRIBUTES_DOC = """
         Class labels (classification only).
     n_features_in_ : int
         Number of features seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         Names of features seen during ``fit``, when ``X`` has string column
         names.
 """
