@@ -705,6 +705,22 @@ class _IncrementalSupportSelector(_BaseSupportSelector):
         A chunk smaller than ``batch_size`` is one batch. ``early_stopping``
         and ``max_iter`` do not apply: the caller decides how many passes to
         make. ``n_iter_`` counts the passes (calls and epochs of ``fit``).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sgdselect import SGDSupportSelector
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.normal(size=(1000, 6))
+        >>> y = np.sin(X[:, 0]) + X[:, 1] ** 2
+        >>> selector = SGDSupportSelector(random_state=0)
+        >>> for epoch in range(40):
+        ...     for chunk in np.array_split(np.arange(1000), 4):
+        ...         selector = selector.partial_fit(X[chunk], y[chunk])
+        >>> selector.n_iter_, selector.n_samples_seen_
+        (160, 40000)
+        >>> selector.get_support(indices=True)
+        array([0, 1])
         """
         device = resolve_device(self.device)
         hidden = self._hidden_sizes()
