@@ -819,6 +819,9 @@ _ATTRIBUTES_DOC = """
         ``(n_inputs_i, n_outputs_i)``.
     intercepts_ : list of ndarray
         Bias vectors of the network.
+    n_samples_seen_ : int
+        Number of samples behind ``mean_`` and ``scale_``: those of ``fit``,
+        or of every chunk so far with ``partial_fit``.
     mean_ : ndarray of shape (n_features,)
         Column means used to standardize ``X``.
     scale_ : ndarray of shape (n_features,)
