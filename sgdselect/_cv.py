@@ -32,10 +32,12 @@ _REFIT_ATTRIBUTES = (
     "intercepts_",
     "mean_",
     "scale_",
+    "n_samples_seen_",
     "task_",
     "classes_",
     "_y_mean",
     "_y_scale",
+    "_y_std",
     "_layout_sizes",
     "_shuffle_rng",
 )
