@@ -7,7 +7,7 @@ train the same network from the same initialization (same ``random_state``) on
 Friedman #1 with 20 noise columns: ``y`` depends on the first 5 columns,
 nonlinearly. We follow the first-layer column norm of every feature over
 training (``importances_history_``). Under mini-batch SGD, once the relevant
-columns have grown (by about epoch 60 here), the noise columns fall and stay
+columns have grown (by about epoch 50 here), the noise columns fall and stay
 at a low, noisy level: the second phase of training that Beneventano, Pinto &
 Poggio (2024) describe. Under full-batch gradient descent they stay near where
 initialization put them.

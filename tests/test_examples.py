@@ -39,6 +39,11 @@ def test_sgd_vs_gd():
     # "noise columns' mean norm down by a third from the first epoch"
     noise = sgd.importances_history_[:, ~relevant].mean(axis=1)
     assert 0.55 < noise[-1] / noise[0] < 0.75
+    # "once the relevant columns have grown (by about epoch 50), the noise
+    # columns fall and stay at a low, noisy level"
+    peak = np.argmax(noise) + 1
+    assert 30 <= peak <= 80
+    assert noise[100:].max() < 0.6 * noise.max()
     # GD: "fits the training data better", "noise columns barely move",
     # "a separation of 0.9"
     X, y = ns["X"], ns["y"]
