@@ -54,62 +54,74 @@ def test_sgd_vs_gd():
 
 
 def test_paper_column_norms():
+    # Ranges wide enough for another seed (tried: 0, 1, 2), hence for another
+    # machine's rounding; tight enough to keep each sentence of the text true.
     ns = run_example("paper/plot_column_norms.py")
-    final = ns["final"]
-    linear = {name: final["linear", name] for name in ns["runs"]["linear"]}
-    sine = {name: final["sine", name] for name in ns["runs"]["sine"]}
-    # Agrees: GD near its initial norm; weight decay to about 0; b = 1 floor.
-    assert 3.5 < linear["GD"] < 3.9 and 3.7 < sine["GD"] < 4.1
-    assert linear["GD + weight decay 0.1"] < 0.01
-    assert 0.1 < sine["GD + weight decay 0.1"] < 0.2
-    assert 0.2 < linear["SGD b=1"] < 0.4 and 0.5 < sine["SGD b=1"] < 0.7
-    # Sine: b = 1, 8, 32 near 0.5-0.6; b = 128 at 1.7; GD at 3.9.
+    runs = ns["runs"]
+    final = {key: norm for key, norm in ns["final"].items()}
+    linear = {name: final["linear", name] for name in runs["linear"]}
+    sine = {name: final["sine", name] for name in runs["sine"]}
+    # Agrees: GD loses about a tenth of its norm, then stays.
+    for target in ("linear", "sine"):
+        _, norm, _ = runs[target]["GD"]
+        assert 3.4 < norm[-1] < 4.5 and 0.8 < norm[-1] / norm[0] < 0.98
+        assert abs(norm[-1] - norm[500]) < 0.02
+    # Weight decay: about zero (linear), a small residue (sine).
+    assert linear["GD + weight decay 0.1"] < 0.02
+    assert 0.05 < sine["GD + weight decay 0.1"] < 0.3
+    # SGD b = 1: a floor within or near the paper's 0.1 to 0.7.
+    assert 0.1 < linear["SGD b=1"] < 0.5 and 0.3 < sine["SGD b=1"] < 1.0
+    # Sine: b = 1, 8, 32 near 0.5-0.6 (0.4-0.9 across seeds); b = 128 higher
+    # and still falling; GD highest.
     for b in (1, 8, 32):
-        assert 0.45 < sine[f"SGD b={b}"] < 0.7
-    assert 1.4 < sine["SGD b=128"] < 2.0 < sine["GD"]
-    # Disagrees: linear b = 32 and 128 freeze near GD, b = 8 at 2.4.
-    assert 3.3 < linear["SGD b=32"] < 3.6 and 3.5 < linear["SGD b=128"] < 3.8
-    assert 2.2 < linear["SGD b=8"] < 2.6
-    # ... because they fit the target: loss below 1e-4 within 800 steps.
+        assert 0.3 < sine[f"SGD b={b}"] < 1.0 < sine["SGD b=128"]
+    _, norm, _ = runs["sine"]["SGD b=128"]
+    assert norm[-1] < 0.95 * norm[len(norm) // 2]
+    assert sine["SGD b=128"] < 2.5 < sine["GD"]
+    # Disagrees: linear b = 32 and 128 stop within a few percent of GD,
+    # b = 8 in between.
     for b in (32, 128):
-        steps, _, selector = ns["runs"]["linear"][f"SGD b={b}"]
+        assert linear[f"SGD b={b}"] > 0.85 * linear["GD"]
+    assert 1.5 < linear["SGD b=8"] < 0.8 * linear["GD"]
+    # ... because they fit the target: a loss below 1e-4 within 800 steps.
+    for b in (32, 128):
+        steps, _, selector = runs["linear"][f"SGD b={b}"]
         below = np.flatnonzero(np.array(selector.loss_curve_) < 1e-4)
         assert steps[below[0]] <= 800
-        assert selector.loss_curve_[-1] < 1e-5
+        assert selector.loss_curve_[-1] < 2e-5
 
 
 def test_paper_phase_diagram():
     ns = run_example("paper/plot_phase_diagram.py")
     grid, r2 = ns["grid"], ns["r2"]
     rates, sizes = ns["learning_rates"], ns["batch_sizes"]
-    # The first recovered step size of each row lies on eta / sqrt(b) = 0.1.
-    first = []
-    for row in grid:
-        recovered = np.flatnonzero(row > 0)
-        first.append(rates[recovered[0]] if recovered.size else None)
-    assert first == [0.1, 0.2, 0.4, 0.8, None]
-    # The best cell is b = 1, eta = 0.2, separation about 1.0.
+    assert rates == [0.05, 0.1, 0.2, 0.4, 0.8] and sizes == [1, 4, 16, 64, 256]
+    # The best cell is b = 1, eta = 0.2, separation about 1.
     i, j = np.unravel_index(np.argmax(grid), grid.shape)
-    assert (sizes[i], rates[j]) == (1, 0.2) and 0.9 < grid[i, j] < 1.1
-    # b = 1 falls back to no separation at eta = 0.8.
-    assert grid[0, -1] < 0.05
-    # Down each column with eta <= 0.2 the separation falls as b grows.
-    for j in range(3):
-        assert np.all(np.diff(grid[:, j]) < 0)
-    # At eta / b = 0.05 the larger batch separates more.
+    assert (sizes[i], rates[j]) == (1, 0.2) and 0.8 < grid[i, j] < 1.3
+    # b = 1 falls back to little or no separation at eta = 0.8.
+    assert grid[0, 4] < 0.25 * grid[0, 2]
+    # b = 256 recovers nothing; b = 64 at most barely, at its largest step.
+    assert np.all(grid[4] < 0) and np.all(grid[3, :4] < 0) and grid[3, 4] < 0.15
+    # At eta / b = 0.05: nothing, at the edge, clearly.
+    assert grid[0, 0] < 0 and abs(grid[1, 2]) < 0.2 and grid[2, 4] > 0.2
     assert grid[0, 0] < grid[1, 2] < grid[2, 4]
+    # On eta / sqrt(b) = 0.1 every cell sits at the edge.
+    edge = [grid[0, 1], grid[1, 2], grid[2, 3], grid[3, 4]]
+    assert np.all(np.abs(edge) < 0.2), edge
     # The price in fit.
     assert np.all(r2[:3, :2] > 0.99)
-    assert 0.85 < r2[0, 2] < 0.95
-    assert np.all((r2[:, 3] > 0.55) & (r2[:, 3] < 0.9))
-    assert np.all(r2[:, 4] < 0.35)
+    assert 0.85 < r2[0, 2] < 0.97 and r2[0, 2] < r2[0, 0] - 0.03
+    assert r2[:, 4].min() < 0.2
 
 
 def test_selector_figures():
     ns = run_example("plot_selector_figures.py")
     assert ns["selector"].get_support(indices=True).tolist() == [0, 1, 2, 3, 4]
     search = ns["search"]
-    # "its best cell, b = 16 and eta = 0.1, ... keeps all 15 features"
-    assert search.best_params_ == {"batch_size": 16, "learning_rate": 0.1}
+    # "Its best cell (b = 16 and eta = 0.1 ..., R² 0.98, with three more cells
+    # within 0.01 of it) keeps all 15 features"; any of the four does.
+    best = (search.best_params_["batch_size"], search.best_params_["learning_rate"])
+    assert best in {(16, 0.1), (4, 0.05), (16, 0.2), (16, 0.05)}
     assert 0.97 < search.best_score_ < 0.99
     assert search.get_support().all()

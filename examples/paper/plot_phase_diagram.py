@@ -124,27 +124,27 @@ for i, size in enumerate(batch_sizes):
 # %%
 # What the run shows, against the paper
 # -------------------------------------
-# **Agrees.** Recovery needs a large step size and a small batch. Along each
-# row the separation grows with η, up to a point: for b = 1 it peaks at
-# η = 0.2 and falls back to no separation at η = 0.8, the noisy regime the
-# paper reports for its largest steps. Down each column with η ≤ 0.2 it falls
-# as b grows, and the largest batch, 256, recovers nothing in the grid. The
-# best cell is b = 1 at η = 0.2, a separation of 1.0 (the weakest relevant
-# feature ten times the strongest irrelevant one).
+# **Agrees.** Recovery needs a large step size and a small batch. The best
+# cell is b = 1 at η = 0.2, a separation of about 1 (the weakest relevant
+# feature ten times the strongest irrelevant one). Beyond it, b = 1 at
+# η = 0.8 falls back to little or no separation, the noisy regime the paper
+# reports for its largest steps. The largest batch, 256, recovers nothing in
+# the grid, and b = 64 at most barely, at its largest step.
 #
 # **Does not follow η/b.** The curves against η/b (middle) do not fall on one
 # another: at the same η/b, the larger batch with the proportionally larger
-# step separates more (at η/b = 0.05: -0.08 for b = 1, 0.08 for b = 4, 0.44 for
-# b = 16). Against η/√b (right) their rising parts nearly coincide, and on the
-# map the first recovered cell of each row (η = 0.1, 0.2, 0.4, 0.8 for
-# b = 1, 4, 16, 64) lies on η/√b = 0.1, not on a line of constant η/b. With a
-# fixed number of epochs, as here, recovery in this run follows η/√b, to the
-# grid's factor of 2 in η. This does not refute the paper's per-step η/b: a
-# fixed epoch budget gives a larger batch fewer steps, and gradient clipping
-# caps the larger steps; this run does not separate the two.
+# step separates more (at η/b = 0.05: b = 1 at η = 0.05 recovers nothing, b =
+# 4 at η = 0.2 sits at the edge, b = 16 at η = 0.8 recovers clearly). Against
+# η/√b (right) their rising parts nearly coincide, and on the map the cells on
+# the dotted line η/√b = 0.1 (η = 0.1, 0.2, 0.4, 0.8 for b = 1, 4, 16, 64) all
+# sit at the edge, near zero separation: the edge of recovery runs along η/√b
+# rather than η/b, to the grid's factor of 2 in η. This does not refute the
+# paper's per-step η/b: here every network trains the same number of epochs,
+# which gives a larger batch fewer steps, and gradient clipping caps the
+# larger steps; this run does not separate the two.
 #
-# **The price.** The cells that separate best are those where the network
-# does not fit the target exactly: validation R² is 0.99 to 1.0 at η ≤ 0.1
-# for b ≤ 16, 0.91 at the best cell, 0.6 to 0.87 at η = 0.4 and 0.3 or less at
-# η = 0.8. This is the trade-off the previous example shows over time: the
-# irrelevant columns shrink only while the loss stays above zero.
+# **The price.** The cells that separate best fit worse than those that
+# recover nothing: validation R² is 0.99 to 1.0 at η ≤ 0.1 for b ≤ 16, about
+# 0.9 at the best cell, and at η = 0.8 the fit breaks down in some rows. This
+# is the trade-off the previous example shows over time: the irrelevant
+# columns shrink only while the loss stays above zero.
