@@ -14,6 +14,9 @@ _HIGHLIGHT = "tab:blue"
 _MUTED = "0.7"
 _THRESHOLD = "tab:red"
 _TRUTH = "black"
+# Beyond this many features, bars go without a name each (column indices on
+# the axis instead).
+_MAX_TICK_LABELS = 50
 
 
 def _pyplot():
@@ -79,6 +82,7 @@ def plot_importances(selector, *, feature_names=None, support=None, ax=None):
     feature_names : array-like of str or None, default=None
         Tick labels, one per feature. ``None`` uses ``feature_names_in_`` when
         the selector was fitted on a DataFrame, else ``x0``, ``x1``, ...
+        Beyond 50 features the axis shows column indices instead.
     support : array-like of bool or int, or None, default=None
         The true support, as a boolean mask or column indices, to mark.
     ax : matplotlib.axes.Axes or None, default=None
@@ -142,8 +146,9 @@ def plot_importances(selector, *, feature_names=None, support=None, ax=None):
             label="true support",
         )
         handles.append(marks)
-    ax.set_xticks(positions)
-    ax.set_xticklabels(names, rotation=90 if n_features > 12 else 0)
+    if n_features <= _MAX_TICK_LABELS:
+        ax.set_xticks(positions)
+        ax.set_xticklabels(names, rotation=90 if n_features > 12 else 0)
     ax.set_xlim(-0.6, n_features - 0.4)
     ax.set_xlabel("feature")
     ax.set_ylabel("importance (first-layer column norm)")

@@ -104,6 +104,15 @@ def test_plot_importances_feature_names_in(data):
     assert ax.get_xticklabels()[3].get_text() == "col3"
 
 
+def test_plot_importances_many_features():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(100, 60))
+    selector = SGDSupportSelector(max_iter=2, random_state=0).fit(X, X[:, 0])
+    ax = plot_importances(selector)
+    assert len(ax.patches) == 60
+    assert not any(t.get_text().startswith("x") for t in ax.get_xticklabels())
+
+
 def test_plot_importances_validates(selector):
     with pytest.raises(NotFittedError):
         plot_importances(SGDSupportSelector())
