@@ -1,23 +1,82 @@
 """The ``sgdselect`` command.
 
-With no arguments it runs the main job on a built-in problem with a known
-support (Friedman #1 with noise columns) and prints what it selected against
-the truth, the importances with a bar per feature, and the time it took.
+With no arguments (or ``sgdselect demo``) it runs the main job on a built-in
+problem with a known support (Friedman #1 with noise columns) and prints what
+it selected against the truth, the importances with a bar per feature, and the
+time it took.
+
+``sgdselect select DATA --target COLUMN`` selects the feature columns of a CSV
+or Parquet table for the target column: a report on stdout (a table, or JSON
+with ``--json``), the reduced table with ``--output`` and the figures with
+``--plot``. Errors are one line on stderr, ``sgdselect: error: ...``, with exit
+status 2 for a wrong command line and 1 for data that cannot be read or fitted;
+warnings are one line each, ``sgdselect: warning: ...``; Ctrl-C exits with 130.
 """
 
 import argparse
+import json
+import math
+import os
+import re
 import sys
 import time
+import warnings
+from pathlib import Path
 
 import numpy as np
 
 _BAR_WIDTH = 40
+_PROG = "sgdselect"
+_IO_EXTRA = 'pip install "sgdselect[io]"'
+_PLOT_EXTRA = 'pip install "sgdselect[plot]"'
+# Table formats by extension; pandas infers these compressions from the name.
+_FORMATS = {".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet"}
+_COMPRESSIONS = (".gz", ".bz2", ".xz", ".zst", ".zip")
+_PLOT_FORMATS = (".png", ".pdf", ".svg", ".jpg", ".jpeg")
+# The estimator's parameter -> the option that sets it, for error messages.
+_OPTIONS = {
+    "batch_size": "--batch-size",
+    "learning_rate": "--learning-rate",
+    "max_iter": "--max-iter",
+    "max_features": "--max-features",
+    "threshold": "--threshold",
+    "device": "--device",
+    "random_state": "--random-state",
+    "task": "--task",
+}
+# Integer targets with more distinct values than this are probably quantities.
+_MANY_CLASSES = 20
 
 
+class CommandError(Exception):
+    """A failure to report as one line on stderr, with an exit status."""
+
+    def __init__(self, message, status=1):
+        super().__init__(message)
+        self.status = status
+
+
+# ------------------------------------------------------------------- demo
 def demo_problem(n_samples=2000, n_noise=20, random_state=0):
-    """Friedman #1: y depends on columns 0-4 (nonlinearly); the rest is noise.
+    """Friedman #1 with noise columns: a problem with a known support.
 
-    Returns ``X``, ``y`` and the boolean mask of the true support.
+    Parameters
+    ----------
+    n_samples : int, default=2000
+        Number of rows.
+    n_noise : int, default=20
+        Number of irrelevant columns after the 5 relevant ones.
+    random_state : int, default=0
+        Seed of the data.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, 5 + n_noise)
+        The features; ``y`` depends on columns 0-4 only, nonlinearly.
+    y : ndarray of shape (n_samples,)
+        The target.
+    support : ndarray of shape (5 + n_noise,), dtype=bool
+        The true support: True for columns 0-4.
     """
     from sklearn.datasets import make_friedman1
 
@@ -30,7 +89,24 @@ def demo_problem(n_samples=2000, n_noise=20, random_state=0):
 
 
 def importance_table(importances, selected, truth=None, names=None):
-    """The importances as text: one line per feature, with a bar."""
+    """The importances as text: one line per feature, with a bar.
+
+    Parameters
+    ----------
+    importances : array-like of shape (n_features,)
+        Non-negative importances; the largest gets the full bar.
+    selected : array-like of bool of shape (n_features,)
+        The selected features, marked ``selected``.
+    truth : array-like of bool of shape (n_features,) or None, default=None
+        The true support, when known; its features are marked ``(relevant)``.
+    names : list of str or None, default=None
+        Feature names; ``None`` gives ``x0``, ``x1``, ...
+
+    Returns
+    -------
+    table : str
+        One line per feature: name, importance, bar and marks.
+    """
     top = max(float(np.max(importances)), np.finfo(float).tiny)
     names = names if names is not None else [f"x{i}" for i in range(len(importances))]
     width = max(len(str(n)) for n in names)
@@ -45,7 +121,23 @@ def importance_table(importances, selected, truth=None, names=None):
     return "\n".join(lines)
 
 
-def run_demo(random_state=0, out=None):
+def run_demo(random_state=0, out=None, verbose=0):
+    """Select on Friedman #1 with noise columns and print the result.
+
+    Parameters
+    ----------
+    random_state : int, default=0
+        Seed of the data and of the selector.
+    out : file-like or None, default=None
+        Where to print; ``None`` is ``sys.stdout``.
+    verbose : int, default=0
+        Passed to the selector: 1 shows a progress bar on stderr.
+
+    Returns
+    -------
+    status : int
+        0 when the selection is exactly the true support, else 1.
+    """
     from sgdselect import SGDSupportSelector
 
     out = sys.stdout if out is None else out
@@ -55,9 +147,8 @@ def run_demo(random_state=0, out=None):
         f"{truth.sum()} are relevant (x0-x4).",
         file=out,
     )
-    start = time.perf_counter()
-    selector = SGDSupportSelector(random_state=random_state).fit(X, y)
-    elapsed = time.perf_counter() - start
+    selector = SGDSupportSelector(random_state=random_state, verbose=verbose)
+    elapsed, interrupted = _fit(selector, X, y)
     selected = selector.get_support()
     hits = int((selected & truth).sum())
     print(
@@ -67,18 +158,535 @@ def run_demo(random_state=0, out=None):
         file=out,
     )
     print(importance_table(selector.feature_importances_, selected, truth), file=out)
+    if interrupted:
+        return 130
     return 0 if (selected == truth).all() else 1
 
 
-def main(argv=None):
+# ------------------------------------------------------------- the parser
+def _batch_size(text):
+    if text.lower() in ("full", "none"):
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number or 'full', got {text!r}"
+        ) from None
+
+
+def _threshold(text):
+    from sgdselect._support import resolve_threshold
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = text
+    try:
+        # A word is resolved only after training: check it now.
+        resolve_threshold(np.ones(2), value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
+def _build_parser():
     parser = argparse.ArgumentParser(
-        prog="sgdselect",
+        prog=_PROG,
         description="Feature selection by the implicit regularization of SGD. "
-        "With no arguments, runs on a built-in problem with a known support.",
+        "With no arguments, runs on a built-in problem with a known support "
+        "(Friedman #1 with noise columns).",
+        epilog="Run 'sgdselect select --help' for the options of a selection. "
+        "Exit status: 0 done, 1 data or fit error, 2 usage error, 130 interrupted.",
     )
-    parser.add_argument("--random-state", type=int, default=0)
-    args = parser.parse_args(argv)
-    return run_demo(random_state=args.random_state)
+    parser.add_argument(
+        "--random-state", type=int, default=0, help="seed of the demo (default 0)"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="{demo,select}")
+    demo = commands.add_parser(
+        "demo",
+        help="run on the built-in problem (the default)",
+        description="Select on Friedman #1 with 20 noise columns (2000 samples) "
+        "and print the result against the true support. Exits 1 when the "
+        "selection misses it.",
+    )
+    demo.add_argument("--random-state", type=int, default=argparse.SUPPRESS)
+    demo.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    _add_select_parser(commands)
+    return parser
+
+
+def _add_select_parser(commands):
+    sel = commands.add_parser(
+        "select",
+        help="select the feature columns of a CSV or Parquet table",
+        description="Train SGDSupportSelector on the columns of DATA (.csv, "
+        ".tsv, .parquet or .pq, optionally compressed) to predict the target "
+        "column, and report the columns it keeps. Needs pandas and pyarrow: "
+        f"{_IO_EXTRA}.",
+    )
+    sel.add_argument("data", metavar="DATA", help="the table to read")
+    sel.add_argument(
+        "--target", "-t", required=True, metavar="COLUMN", help="the target column"
+    )
+    sel.add_argument(
+        "--drop",
+        action="append",
+        default=[],
+        metavar="COLUMN",
+        help="a column to leave out of the features (repeat for several)",
+    )
+    est = sel.add_argument_group("selector (see SGDSupportSelector)")
+    est.add_argument(
+        "--task",
+        choices=("auto", "regression", "classification"),
+        default="auto",
+        help="what the target holds; auto: labels give classification, real "
+        "values regression (default auto)",
+    )
+    est.add_argument(
+        "--batch-size",
+        type=_batch_size,
+        default=4,
+        metavar="B",
+        help="mini-batch size, or 'full' for gradient descent (default 4)",
+    )
+    est.add_argument(
+        "--learning-rate", type=float, default=0.2, metavar="LR", help="(default 0.2)"
+    )
+    est.add_argument(
+        "--max-iter", type=int, default=600, metavar="N", help="epochs (default 600)"
+    )
+    est.add_argument(
+        "--threshold",
+        type=_threshold,
+        default="auto",
+        metavar="T",
+        help="importance cut: a number, auto, mean, median or e.g. 1.5*mean "
+        "(default auto)",
+    )
+    est.add_argument(
+        "--max-features", type=int, default=None, metavar="K", help="keep at most K"
+    )
+    est.add_argument(
+        "--device", default="cpu", help="cpu, cuda, cuda:N or auto (default cpu)"
+    )
+    est.add_argument("--random-state", type=int, default=0, metavar="SEED")
+    out = sel.add_argument_group("output")
+    out.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="write the selected columns and the target (.csv, .tsv, .parquet)",
+    )
+    out.add_argument(
+        "--json", action="store_true", help="print a JSON report instead of a table"
+    )
+    out.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="save the importances and their history over the epochs (.png, "
+        f".pdf, .svg; {_PLOT_EXTRA})",
+    )
+    out.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="no progress bar; print only the selected columns, one per line",
+    )
+
+
+# -------------------------------------------------------------------- I/O
+def _table_format(path, what):
+    """The format of ``path`` from its extension, after any compression."""
+    suffixes = [s.lower() for s in Path(path).suffixes]
+    if suffixes and suffixes[-1] in _COMPRESSIONS:
+        suffixes.pop()
+    fmt = _FORMATS.get(suffixes[-1] if suffixes else "")
+    if fmt is None:
+        raise CommandError(
+            f"cannot tell the format of {what} {str(path)!r} from its extension; "
+            "use .csv, .tsv, .parquet or .pq",
+            status=2,
+        )
+    return fmt
+
+
+def _pandas():
+    try:
+        import pandas
+    except ImportError:
+        raise CommandError(f"reading tables needs pandas: {_IO_EXTRA}") from None
+    return pandas
+
+
+def _read_table(path):
+    fmt = _table_format(path, "DATA")
+    pd = _pandas()
+    if not os.path.exists(path):
+        raise CommandError(f"{path}: no such file")
+    try:
+        if fmt == "parquet":
+            return pd.read_parquet(path)
+        return pd.read_csv(path, sep="\t" if fmt == "tsv" else ",")
+    except ImportError:
+        raise CommandError(f"reading Parquet needs pyarrow: {_IO_EXTRA}") from None
+    except OSError as exc:
+        raise CommandError(f"{path}: {exc.strerror or exc}") from None
+    except Exception as exc:  # pandas and pyarrow raise many kinds
+        raise CommandError(
+            f"{path}: cannot be read as {fmt.upper()}: {_one_line(exc)}"
+        ) from None
+
+
+def _write_table(frame, path, fmt):
+    try:
+        if fmt == "parquet":
+            frame.to_parquet(path, index=False)
+        else:
+            frame.to_csv(path, index=False, sep="\t" if fmt == "tsv" else ",")
+    except ImportError:
+        raise CommandError(f"writing Parquet needs pyarrow: {_IO_EXTRA}") from None
+    except OSError as exc:
+        raise CommandError(f"{path}: {exc.strerror or exc}") from None
+
+
+def _one_line(exc):
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _names(columns, limit=8):
+    shown = ", ".join(repr(str(c)) for c in columns[:limit])
+    more = len(columns) - limit
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+# ------------------------------------------------------------------- data
+def _split(frame, target, drop):
+    """The feature columns and the target of ``frame``, checked."""
+    columns = [str(c) for c in frame.columns]
+    frame.columns = columns
+    missing = [c for c in [target, *drop] if c not in columns]
+    if missing:
+        raise CommandError(
+            f"no column {missing[0]!r} in DATA; its {len(columns)} columns are "
+            f"{_names(columns)}"
+        )
+    X = frame.drop(columns=[target, *drop])
+    if X.shape[1] == 0:
+        raise CommandError("no feature column left besides the target")
+    y = frame[target]
+    _check_numeric(X)
+    _check_finite(X, "feature")
+    if y.isna().any():
+        raise CommandError(
+            f"the target column {target!r} has {int(y.isna().sum())} missing "
+            "values (NaN or empty); drop those rows first"
+        )
+    return X, y
+
+
+def _check_numeric(X):
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    text = [c for c, dt in X.dtypes.items() if not (is_numeric_dtype(dt))]
+    text = [c for c in text if not is_bool_dtype(X[c].dtype)]
+    if text:
+        drops = " ".join(f"--drop {c}" for c in text[:3])
+        raise CommandError(
+            f"non-numeric feature columns: {_names(text)}; encode them as numbers "
+            f"or drop them ({drops})"
+        )
+
+
+def _check_finite(X, what):
+    nan = X.isna().sum()
+    nan = nan[nan > 0]
+    if len(nan):
+        counts = ", ".join(f"{c!r} ({n})" for c, n in list(nan.items())[:5])
+        raise CommandError(
+            f"missing values (NaN or empty) in {what} columns {counts}; impute "
+            "or drop them first"
+        )
+    values = X.to_numpy(dtype=np.float64)
+    bad = ~np.isfinite(values).all(axis=0)
+    if bad.any():
+        raise CommandError(
+            f"infinite values in {what} columns {_names(list(X.columns[bad]))}; "
+            "clip or drop them first"
+        )
+
+
+# -------------------------------------------------------------------- fit
+def _fit(selector, X, y):
+    """Fit, with the estimator's warnings as one stderr line each.
+
+    Returns the time taken and whether training was interrupted (Ctrl-C).
+    """
+    start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        selector.fit(X, y)
+    elapsed = time.perf_counter() - start
+    interrupted = False
+    for warning in caught:
+        text = _one_line(warning.message)
+        if text.startswith("training interrupted"):
+            interrupted = True
+            _stderr(
+                f"{_PROG}: training was interrupted (Ctrl-C) after "
+                f"{selector.n_iter_} epochs; the results are those of the network "
+                "as trained so far"
+            )
+        else:
+            _stderr(f"{_PROG}: warning: {text}")
+    return elapsed, interrupted
+
+
+def _parameter_error(exc):
+    """A scikit-learn parameter error, phrased with the option's name."""
+    text = _one_line(exc)
+    found = re.match(
+        r"The '(\w+)' parameter of \w+ must be (.*)\. Got (.*) instead", text
+    )
+    if found is None:
+        return text
+    name, rule, got = found.groups()
+    option = _OPTIONS.get(name, name)
+    return f"argument {option}: must be {rule}; got {got}"
+
+
+def _make_selector(args, verbose):
+    from sgdselect import SGDSupportSelector
+
+    return SGDSupportSelector(
+        batch_size=args.batch_size,
+        learning_rate=args.learning_rate,
+        max_iter=args.max_iter,
+        threshold=args.threshold,
+        max_features=args.max_features,
+        device=args.device,
+        random_state=args.random_state,
+        task=args.task,
+        verbose=verbose,
+    )
+
+
+def _warn_many_classes(selector, y):
+    if getattr(selector, "task_", None) != "classification":
+        return
+    numeric = np.issubdtype(np.asarray(y).dtype, np.number)
+    if numeric and len(selector.classes_) > _MANY_CLASSES:
+        _stderr(
+            f"{_PROG}: warning: the target has {len(selector.classes_)} integer "
+            "values, treated as class labels; pass --task regression if it is "
+            "a quantity"
+        )
+
+
+# ----------------------------------------------------------------- select
+def _check_outputs(args):
+    """Fail on unusable output paths before a long fit, not after."""
+    paths = []
+    if args.output:
+        args.output_format = _table_format(args.output, "--output")
+        paths.append(args.output)
+    if args.plot:
+        if Path(args.plot).suffix.lower() not in _PLOT_FORMATS:
+            raise CommandError(
+                f"cannot tell the image format of --plot {args.plot!r}; use "
+                + ", ".join(_PLOT_FORMATS),
+                status=2,
+            )
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            raise CommandError(f"--plot needs matplotlib: {_PLOT_EXTRA}") from None
+        paths.append(args.plot)
+    for path in paths:
+        parent = Path(path).parent
+        if not parent.is_dir():
+            raise CommandError(f"{path}: no such directory {str(parent)!r}")
+
+
+def run_select(args):
+    """Run ``sgdselect select`` from parsed arguments.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line of ``sgdselect select``.
+
+    Returns
+    -------
+    status : int
+        0 when done, 130 when training was interrupted (the results of the
+        network as trained so far are still reported and written).
+    """
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    _check_outputs(args)
+    frame = _read_table(args.data)
+    X, y = _split(frame, args.target, args.drop)
+    verbose = 1 if (not args.quiet and _isatty()) else 0
+    selector = _make_selector(args, verbose)
+    try:
+        elapsed, interrupted = _fit(selector, X, y)
+        selected = selector.get_support()
+    except InvalidParameterError as exc:
+        raise CommandError(_parameter_error(exc), status=2) from None
+    except (ValueError, FloatingPointError, MemoryError) as exc:
+        raise CommandError(_one_line(exc)) from None
+    _warn_many_classes(selector, y)
+    names = list(X.columns)
+    kept = [n for n, s in zip(names, selected, strict=True) if s]
+    if args.output:
+        _write_table(frame[[*kept, args.target]], args.output, args.output_format)
+    if args.plot:
+        _save_plot(selector, args.plot)
+    if args.json:
+        report = _json_report(args, selector, X, kept, elapsed, interrupted)
+        print(json.dumps(report, indent=2))
+    elif args.quiet:
+        for name in kept:
+            print(name)
+    else:
+        print(_text_report(args, selector, X, kept, elapsed))
+    return 130 if interrupted else 0
+
+
+def _text_report(args, selector, X, kept, elapsed):
+    task = selector.task_
+    if task == "classification":
+        task += f", {len(selector.classes_)} classes"
+    head = (
+        f"{args.data}: {X.shape[0]} rows, {X.shape[1]} features, target "
+        f"{args.target!r} ({task}).\n"
+        f"Selected {len(kept)} of {X.shape[1]} features in {elapsed:.1f} s "
+        f"({selector.n_iter_} epochs, threshold {selector.threshold_:.3g}): "
+        f"{', '.join(kept)}"
+    )
+    table = importance_table(
+        selector.feature_importances_, selector.get_support(), names=list(X.columns)
+    )
+    return f"{head}\n{table}"
+
+
+def _json_float(value):
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _json_report(args, selector, X, kept, elapsed, interrupted):
+    params = {
+        k: v
+        for k, v in selector.get_params().items()
+        if v is None or isinstance(v, (str, int, float, bool))
+    }
+    params["hidden_layer_sizes"] = list(np.atleast_1d(selector.hidden_layer_sizes))
+    params["hidden_layer_sizes"] = [int(h) for h in params["hidden_layer_sizes"]]
+    return {
+        "data": str(args.data),
+        "target": args.target,
+        "task": selector.task_,
+        "n_samples": int(X.shape[0]),
+        "n_features": int(X.shape[1]),
+        "selected": kept,
+        "importances": dict(
+            zip(
+                map(str, X.columns),
+                map(float, selector.feature_importances_),
+                strict=True,
+            )
+        ),
+        "threshold": _json_float(selector.threshold_),
+        "n_iter": int(selector.n_iter_),
+        "fit_time_s": round(elapsed, 4),
+        "interrupted": interrupted,
+        "parameters": params,
+        "output": args.output,
+        "plot": args.plot,
+    }
+
+
+def _save_plot(selector, path):
+    from matplotlib.figure import Figure
+
+    from sgdselect.plotting import plot_importance_history, plot_importances
+
+    n = selector.n_features_in_
+    fig = Figure(figsize=(max(6.0, min(0.35 * n, 14.0)), 8.0), layout="constrained")
+    top, bottom = fig.subplots(2, 1)
+    plot_importances(selector, ax=top)
+    plot_importance_history(selector, ax=bottom)
+    try:
+        fig.savefig(path)
+    except OSError as exc:
+        raise CommandError(f"{path}: {exc.strerror or exc}") from None
+
+
+# ------------------------------------------------------------------- main
+def _stderr(line):
+    print(line, file=sys.stderr, flush=True)
+
+
+def _parse(argv):
+    """Parsed arguments, or the exit status of argparse (usage error, --help)."""
+    try:
+        return _build_parser().parse_args(argv), None
+    except SystemExit as exc:
+        return None, exc.code if isinstance(exc.code, int) else 2
+
+
+def main(argv=None):
+    """Run the ``sgdselect`` command.
+
+    Parameters
+    ----------
+    argv : list of str or None, default=None
+        The arguments; ``None`` reads ``sys.argv[1:]``.
+
+    Returns
+    -------
+    status : int
+        The exit status: 0 done, 1 data or fit error, 2 usage error (as
+        argparse), 130 interrupted; the demo returns 1 when it misses the
+        support.
+    """
+    try:
+        args, status = _parse(argv)
+        if args is None:
+            return status
+        if args.command == "select":
+            return run_select(args)
+        verbose = 1 if (not getattr(args, "quiet", False) and _isatty()) else 0
+        return run_demo(random_state=args.random_state, verbose=verbose)
+    except CommandError as exc:
+        _stderr(f"{_PROG}: error: {exc}")
+        return exc.status
+    except KeyboardInterrupt:
+        _stderr(f"\n{_PROG}: interrupted")
+        return 130
+    except BrokenPipeError:
+        # The reader went away (| head): stop quietly, as Unix tools do.
+        _silence_stdout()
+        return 1
+
+
+def _isatty():
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _silence_stdout():
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover
