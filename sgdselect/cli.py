@@ -164,6 +164,13 @@ def run_demo(random_state=0, out=None, verbose=0):
 
 
 # ------------------------------------------------------------- the parser
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error as one line under the command's name."""
+
+    def error(self, message):
+        self.exit(2, f"{_PROG}: error: {message} (see '{self.prog} --help')\n")
+
+
 def _batch_size(text):
     if text.lower() in ("full", "none"):
         return None
@@ -191,7 +198,7 @@ def _threshold(text):
 
 
 def _build_parser():
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=_PROG,
         description="Feature selection by the implicit regularization of SGD. "
         "With no arguments, runs on a built-in problem with a known support "
@@ -210,7 +217,13 @@ def _build_parser():
         "and print the result against the true support. Exits 1 when the "
         "selection misses it.",
     )
-    demo.add_argument("--random-state", type=int, default=argparse.SUPPRESS)
+    demo.add_argument(
+        "--random-state",
+        type=int,
+        default=argparse.SUPPRESS,
+        metavar="SEED",
+        help="seed of the data and the selector (default 0)",
+    )
     demo.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     _add_select_parser(commands)
     return parser
@@ -381,8 +394,8 @@ def _split(frame, target, drop):
     _check_finite(X, "feature")
     if y.isna().any():
         raise CommandError(
-            f"the target column {target!r} has {int(y.isna().sum())} missing "
-            "values (NaN or empty); drop those rows first"
+            f"missing values (NaN or empty) in the target column {target!r} "
+            f"({int(y.isna().sum())} rows); drop those rows first"
         )
     return X, y
 
@@ -454,6 +467,8 @@ def _parameter_error(exc):
         return text
     name, rule, got = found.groups()
     option = _OPTIONS.get(name, name)
+    # None is the option left out, not a value to type.
+    rule = rule.removeprefix("None or ")
     return f"argument {option}: must be {rule}; got {got}"
 
 
@@ -487,7 +502,14 @@ def _warn_many_classes(selector, y):
 
 # ----------------------------------------------------------------- select
 def _check_outputs(args):
-    """Fail on unusable output paths before a long fit, not after."""
+    """Fail on an absent device or unusable output paths before a long fit."""
+    if args.device != "cpu":  # the check imports torch
+        from sgdselect._engine import resolve_device
+
+        try:
+            resolve_device(args.device)
+        except ValueError as exc:
+            raise CommandError(f"argument --device: {exc}", status=2) from None
     paths = []
     if args.output:
         args.output_format = _table_format(args.output, "--output")
@@ -524,11 +546,11 @@ def run_select(args):
         0 when done, 130 when training was interrupted (the results of the
         network as trained so far are still reported and written).
     """
-    from sklearn.utils._param_validation import InvalidParameterError
-
     _check_outputs(args)
     frame = _read_table(args.data)
     X, y = _split(frame, args.target, args.drop)
+    from sklearn.utils._param_validation import InvalidParameterError
+
     verbose = 1 if (not args.quiet and _isatty()) else 0
     selector = _make_selector(args, verbose)
     try:
@@ -666,7 +688,8 @@ def main(argv=None):
         _stderr(f"{_PROG}: error: {exc}")
         return exc.status
     except KeyboardInterrupt:
-        _stderr(f"\n{_PROG}: interrupted")
+        # On a terminal, start clear of the "^C" it echoed.
+        _stderr(("\n" if _isatty() else "") + f"{_PROG}: interrupted (Ctrl-C)")
         return 130
     except BrokenPipeError:
         # The reader went away (| head): stop quietly, as Unix tools do.

@@ -1,17 +1,68 @@
-"""The command line: the no-argument main job."""
+"""The command line: the demo, ``sgdselect select`` and its errors."""
 
+import json
+import shutil
 import subprocess
 import sys
 
+import numpy as np
+import pytest
+
+from sgdselect import cli
 from sgdselect.cli import main
 
+pd = pytest.importorskip("pandas")
 
+# y depends on f0-f2 only; 100 epochs separate them from f3-f7 clearly.
+FEATURES = [f"f{i}" for i in range(8)]
+SUPPORT = ["f0", "f1", "f2"]
+FAST = ["--max-iter", "100"]
+
+
+@pytest.fixture(scope="module")
+def frame():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 8))
+    data = pd.DataFrame(X, columns=FEATURES)
+    data["y"] = 2 * X[:, 0] + np.sin(2 * X[:, 1]) + X[:, 2] ** 2
+    return data
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory, frame):
+    folder = tmp_path_factory.mktemp("data")
+    frame.to_csv(folder / "data.csv", index=False)
+    frame.to_parquet(folder / "data.parquet", index=False)
+    return folder
+
+
+def run(capsys, *args):
+    """``main`` on ``args``: the exit status, stdout and stderr."""
+    status = main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def report(capsys, *args):
+    """The JSON report of a successful ``select``."""
+    status, out, err = run(capsys, "select", *args, "--json")
+    assert status == 0, err
+    return json.loads(out)
+
+
+# ------------------------------------------------------------------ demo
 def test_main_job_finds_the_support(capsys):
     assert main([]) == 0
     out = capsys.readouterr().out
     assert "Selected 5 features: [0, 1, 2, 3, 4] (5 of 5 relevant, 0 noise)" in out
     assert out.count("(relevant)") == 5
     assert "#" in out
+
+
+def test_demo_subcommand_help(capsys):
+    status, out, _ = run(capsys, "demo", "--help")
+    assert status == 0
+    assert "Friedman #1" in out and "--random-state" in out
 
 
 def test_runs_as_a_module():
@@ -22,3 +73,285 @@ def test_runs_as_a_module():
         check=True,
     )
     assert "built-in problem" in done.stdout
+    assert "select" in done.stdout
+
+
+# ---------------------------------------------------------------- select
+def test_select_csv_prints_the_table(capsys, data_dir):
+    status, out, err = run(capsys, "select", data_dir / "data.csv", "-t", "y", *FAST)
+    assert status == 0
+    assert err == ""  # no terminal: no progress bar, and nothing to warn about
+    lines = out.splitlines()
+    assert "300 rows, 8 features, target 'y' (regression)" in lines[0]
+    assert lines[1].startswith("Selected 3 of 8 features in ")
+    assert lines[1].endswith("f0, f1, f2")
+    table = lines[2:]
+    assert [line.split()[0] for line in table] == FEATURES
+    assert [line.endswith("selected") for line in table] == [True] * 3 + [False] * 5
+    assert all("#" in line for line in table)
+
+
+def test_select_parquet_json_report(capsys, data_dir):
+    rep = report(capsys, data_dir / "data.parquet", "--target", "y", *FAST)
+    assert rep["selected"] == SUPPORT
+    assert list(rep["importances"]) == FEATURES
+    kept = [rep["importances"][f] for f in SUPPORT]
+    assert (
+        min(kept) >= rep["threshold"] > max(rep["importances"][f] for f in FEATURES[3:])
+    )
+    assert rep["n_iter"] == 100 and rep["fit_time_s"] > 0
+    assert (rep["task"], rep["n_samples"], rep["n_features"]) == ("regression", 300, 8)
+    assert rep["interrupted"] is False
+    params = rep["parameters"]
+    assert params["max_iter"] == 100 and params["batch_size"] == 4
+    assert params["random_state"] == 0 and params["verbose"] == 0
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_output_keeps_the_selected_columns_and_the_target(
+    capsys, data_dir, frame, tmp_path, suffix
+):
+    path = tmp_path / f"reduced{suffix}"
+    rep = report(capsys, data_dir / "data.csv", "-t", "y", *FAST, "-o", path)
+    assert rep["output"] == str(path)
+    back = pd.read_csv(path) if suffix == ".csv" else pd.read_parquet(path)
+    assert list(back.columns) == [*SUPPORT, "y"]
+    np.testing.assert_allclose(back.to_numpy(), frame[[*SUPPORT, "y"]].to_numpy())
+
+
+def test_plot_writes_a_png(capsys, data_dir, tmp_path):
+    pytest.importorskip("sgdselect.plotting")
+    path = tmp_path / "importances.png"
+    status, _, err = run(
+        capsys, "select", data_dir / "data.csv", "-t", "y", *FAST, "--plot", path
+    )
+    assert status == 0, err
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_threshold_and_max_features_take_effect(capsys, data_dir):
+    data = data_dir / "data.csv"
+    assert report(capsys, data, "-t", "y", *FAST, "--threshold", "0")["selected"] == (
+        FEATURES
+    )
+    words = report(capsys, data, "-t", "y", *FAST, "--threshold", "0.5*mean")
+    assert words["parameters"]["threshold"] == "0.5*mean"
+    assert len(words["selected"]) > 3
+    top = report(capsys, data, "-t", "y", *FAST, "--max-features", "1")
+    importances = top["importances"]
+    assert top["selected"] == [max(importances, key=importances.get)]
+
+
+def test_batch_size_full_and_quiet(capsys, data_dir):
+    args = ["select", data_dir / "data.csv", "-t", "y", "--max-iter", "20"]
+    rep = report(capsys, *args[1:], "--batch-size", "full")
+    assert rep["parameters"]["batch_size"] is None
+    status, out, err = run(capsys, *args, "--threshold", "0", "--quiet")
+    assert (status, out, err) == (0, "\n".join(FEATURES) + "\n", "")
+
+
+def test_classification_target(capsys, data_dir, frame, tmp_path):
+    labelled = frame.assign(y=np.where(frame["y"] > frame["y"].median(), "hi", "lo"))
+    labelled.to_csv(tmp_path / "labels.csv", index=False)
+    status, out, _ = run(capsys, "select", tmp_path / "labels.csv", "-t", "y", *FAST)
+    assert status == 0
+    assert "target 'y' (classification, 2 classes)" in out
+
+
+def test_progress_bar_on_a_terminal_only(capsys, data_dir, monkeypatch):
+    monkeypatch.setattr(cli, "_isatty", lambda: True)
+    args = ["select", data_dir / "data.csv", "-t", "y", "--max-iter", "20"]
+    assert "SGDSupportSelector:   0%|" in run(capsys, *args)[2]  # tqdm's bar
+    assert run(capsys, *args, "--quiet")[2] == ""
+
+
+def test_empty_selection_warns_on_one_line(capsys, data_dir):
+    status, out, err = run(
+        capsys, "select", data_dir / "data.csv", "-t", "y", *FAST, "--threshold", "1e9"
+    )
+    assert status == 0
+    assert "Selected 0 of 8 features" in out
+    assert err.startswith("sgdselect: warning: no feature reached the threshold")
+    assert err.count("\n") == 1
+
+
+def test_interrupted_training_still_reports(capsys, data_dir, monkeypatch):
+    from sgdselect._engine import CPUEngine
+
+    epoch, calls = CPUEngine.epoch, []
+
+    def interrupted_at_the_fifth(self):
+        calls.append(1)
+        if len(calls) == 5:
+            raise KeyboardInterrupt
+        return epoch(self)
+
+    monkeypatch.setattr(CPUEngine, "epoch", interrupted_at_the_fifth)
+    status, out, err = run(capsys, "select", data_dir / "data.csv", "-t", "y", "--json")
+    assert status == 130
+    assert json.loads(out)["n_iter"] == 4 and json.loads(out)["interrupted"] is True
+    assert err == (
+        "sgdselect: training was interrupted (Ctrl-C) after 4 epochs; the results "
+        "are those of the network as trained so far\n"
+    )
+
+
+def test_interrupted_while_reading(capsys, data_dir, monkeypatch):
+    def read_csv(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pd, "read_csv", read_csv)
+    status, out, err = run(capsys, "select", data_dir / "data.csv", "-t", "y")
+    assert (status, out, err) == (130, "", "sgdselect: interrupted (Ctrl-C)\n")
+
+
+# ---------------------------------------------------------------- errors
+@pytest.fixture(scope="module")
+def bad_files(data_dir, frame):
+    text = frame.assign(city=["Oslo", "Rome", "Lima"] * 100, kind="a")
+    text.to_csv(data_dir / "text.csv", index=False)
+    holes = frame.copy()
+    holes.loc[[3, 7], "f2"] = np.nan
+    holes.to_csv(data_dir / "nan.csv", index=False)
+    holes = frame.copy()
+    holes.loc[5, "y"] = np.nan
+    holes.to_csv(data_dir / "nan_target.csv", index=False)
+    (data_dir / "garbage.parquet").write_bytes(b"\x00\x01 not parquet" * 10)
+    (data_dir / "broken.csv").write_text('a,b\n1,2\n"3,4\n')
+    (data_dir / "empty.csv").write_text("")
+    return data_dir
+
+
+ERRORS = [
+    # (arguments after "select", exit status, message after "sgdselect: error: ")
+    (["missing.csv", "-t", "y"], 1, "missing.csv: no such file"),
+    (["data.xlsx", "-t", "y"], 2, "cannot tell the format of DATA 'data.xlsx'"),
+    (["garbage.parquet", "-t", "y"], 1, "garbage.parquet: cannot be read as PARQUET"),
+    (["broken.csv", "-t", "y"], 1, "broken.csv: cannot be read as CSV"),
+    (["empty.csv", "-t", "y"], 1, "empty.csv: cannot be read as CSV"),
+    (
+        ["data.csv", "-t", "z"],
+        1,
+        "no column 'z' in DATA; its 9 columns are 'f0', 'f1', 'f2', 'f3', 'f4', "
+        "'f5', 'f6', 'f7' and 1 more",
+    ),
+    (["data.csv", "-t", "y", "--drop", "nope"], 1, "no column 'nope' in DATA"),
+    (
+        ["text.csv", "-t", "y"],
+        1,
+        "non-numeric feature columns: 'city', 'kind'; encode them as numbers or "
+        "drop them (--drop city --drop kind)",
+    ),
+    (
+        ["nan.csv", "-t", "y"],
+        1,
+        "missing values (NaN or empty) in feature columns 'f2' (2); impute or drop",
+    ),
+    (
+        ["nan_target.csv", "-t", "y"],
+        1,
+        "missing values (NaN or empty) in the target column 'y' (1 rows)",
+    ),
+    (
+        ["data.csv", "-t", "y", "--learning-rate", "-1"],
+        2,
+        "argument --learning-rate: must be a float in the range (0.0, inf); got -1.0",
+    ),
+    (
+        ["data.csv", "-t", "y", "--batch-size", "0"],
+        2,
+        "argument --batch-size: must be an int in the range [1, inf); got 0",
+    ),
+    (
+        ["data.csv", "-t", "y", "--max-iter", "0"],
+        2,
+        "argument --max-iter: must be an int in the range [1, inf); got 0",
+    ),
+    (
+        ["data.csv", "-t", "y", "--task", "classification"],
+        1,
+        "task='classification' needs class labels, but y is 'continuous'",
+    ),
+    (
+        ["data.csv", "-t", "y", "--batch-size", "some"],
+        2,
+        "argument --batch-size: expected a whole number or 'full', got 'some'",
+    ),
+    (
+        ["data.csv", "-t", "y", "--threshold", "bogus"],
+        2,
+        "argument --threshold: threshold='bogus' is not understood",
+    ),
+    (["data.csv", "-t", "y", "--device", "tpu"], 2, "argument --device: device='tpu'"),
+    (
+        ["data.csv", "-t", "y", "-o", "out.xlsx"],
+        2,
+        "cannot tell the format of --output 'out.xlsx'",
+    ),
+    (
+        ["data.csv", "-t", "y", "--plot", "out.gif"],
+        2,
+        "cannot tell the image format of --plot 'out.gif'",
+    ),
+    (["data.csv"], 2, "the following arguments are required: --target/-t"),
+]
+
+
+@pytest.mark.parametrize("args, status, message", ERRORS)
+def test_errors_are_one_line(capsys, bad_files, monkeypatch, args, status, message):
+    monkeypatch.chdir(bad_files)
+    code, out, err = run(capsys, "select", *FAST, *args)
+    assert code == status
+    assert out == ""
+    assert err.startswith(f"sgdselect: error: {message}")
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_unknown_option_and_command(capsys):
+    assert run(capsys, "select", "x.csv", "-t", "y", "--bogus")[::2] == (
+        2,
+        "sgdselect: error: unrecognized arguments: --bogus (see 'sgdselect --help')\n",
+    )
+    status, _, err = run(capsys, "pick")
+    assert status == 2 and err.startswith("sgdselect: error: argument {demo,select}")
+
+
+def test_output_directory_checked_before_the_fit(capsys, data_dir, monkeypatch):
+    monkeypatch.setattr(cli, "_read_table", pytest.fail)  # never reached
+    path = data_dir / "no" / "out.csv"
+    status, _, err = run(capsys, "select", data_dir / "data.csv", "-t", "y", "-o", path)
+    assert status == 1
+    assert err == f"sgdselect: error: {path}: no such directory '{path.parent}'\n"
+
+
+def test_without_pandas_says_what_to_install(capsys, data_dir, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas fails
+    status, _, err = run(capsys, "select", data_dir / "data.csv", "-t", "y")
+    assert status == 1
+    assert err == (
+        'sgdselect: error: reading tables needs pandas: pip install "sgdselect[io]"\n'
+    )
+
+
+# ------------------------------------------------------- the installed command
+def test_console_script(data_dir):
+    command = shutil.which("sgdselect")
+    if command is None:
+        pytest.skip("the sgdselect console script is not installed")
+    done = subprocess.run(
+        [command, "select", "data.csv", "--target", "y", *FAST, "-q"],
+        cwd=data_dir,
+        capture_output=True,
+        text=True,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "f0\nf1\nf2\n", "")
+    done = subprocess.run(
+        [command, "select", "missing.csv", "--target", "y"],
+        cwd=data_dir,
+        capture_output=True,
+        text=True,
+    )
+    assert (done.returncode, done.stderr) == (
+        1,
+        "sgdselect: error: missing.csv: no such file\n",
+    )
