@@ -48,7 +48,7 @@ _OPTIONS = {
 _MANY_CLASSES = 20
 
 
-class CommandError(Exception):
+class _CommandError(Exception):
     """A failure to report as one line on stderr, with an exit status."""
 
     def __init__(self, message, status=1):
@@ -254,8 +254,9 @@ def _add_select_parser(commands):
         "--task",
         choices=("auto", "regression", "classification"),
         default="auto",
-        help="what the target holds; auto: labels give classification, real "
-        "values regression (default auto)",
+        help="what the target holds; auto: a numeric column with more than "
+        f"{_MANY_CLASSES} distinct values is a quantity (regression), any other "
+        "holds class labels (classification) (default auto)",
     )
     est.add_argument(
         "--batch-size",
@@ -317,7 +318,7 @@ def _table_format(path, what):
         suffixes.pop()
     fmt = _FORMATS.get(suffixes[-1] if suffixes else "")
     if fmt is None:
-        raise CommandError(
+        raise _CommandError(
             f"cannot tell the format of {what} {str(path)!r} from its extension; "
             "use .csv, .tsv, .parquet or .pq",
             status=2,
@@ -329,7 +330,7 @@ def _pandas():
     try:
         import pandas
     except ImportError:
-        raise CommandError(f"reading tables needs pandas: {_IO_EXTRA}") from None
+        raise _CommandError(f"reading tables needs pandas: {_IO_EXTRA}") from None
     return pandas
 
 
@@ -337,17 +338,17 @@ def _read_table(path):
     fmt = _table_format(path, "DATA")
     pd = _pandas()
     if not os.path.exists(path):
-        raise CommandError(f"{path}: no such file")
+        raise _CommandError(f"{path}: no such file")
     try:
         if fmt == "parquet":
             return pd.read_parquet(path)
         return pd.read_csv(path, sep="\t" if fmt == "tsv" else ",")
     except ImportError:
-        raise CommandError(f"reading Parquet needs pyarrow: {_IO_EXTRA}") from None
+        raise _CommandError(f"reading Parquet needs pyarrow: {_IO_EXTRA}") from None
     except OSError as exc:
-        raise CommandError(f"{path}: {exc.strerror or exc}") from None
+        raise _CommandError(f"{path}: {exc.strerror or exc}") from None
     except Exception as exc:  # pandas and pyarrow raise many kinds
-        raise CommandError(
+        raise _CommandError(
             f"{path}: cannot be read as {fmt.upper()}: {_one_line(exc)}"
         ) from None
 
@@ -359,9 +360,9 @@ def _write_table(frame, path, fmt):
         else:
             frame.to_csv(path, index=False, sep="\t" if fmt == "tsv" else ",")
     except ImportError:
-        raise CommandError(f"writing Parquet needs pyarrow: {_IO_EXTRA}") from None
+        raise _CommandError(f"writing Parquet needs pyarrow: {_IO_EXTRA}") from None
     except OSError as exc:
-        raise CommandError(f"{path}: {exc.strerror or exc}") from None
+        raise _CommandError(f"{path}: {exc.strerror or exc}") from None
 
 
 def _one_line(exc):
@@ -382,18 +383,18 @@ def _split(frame, target, drop):
     frame.columns = columns
     missing = [c for c in [target, *drop] if c not in columns]
     if missing:
-        raise CommandError(
+        raise _CommandError(
             f"no column {missing[0]!r} in DATA; its {len(columns)} columns are "
             f"{_names(columns)}"
         )
     X = frame.drop(columns=[target, *drop])
     if X.shape[1] == 0:
-        raise CommandError("no feature column left besides the target")
+        raise _CommandError("no feature column left besides the target")
     y = frame[target]
     _check_numeric(X)
     _check_finite(X, "feature")
     if y.isna().any():
-        raise CommandError(
+        raise _CommandError(
             f"missing values (NaN or empty) in the target column {target!r} "
             f"({int(y.isna().sum())} rows); drop those rows first"
         )
@@ -401,13 +402,13 @@ def _split(frame, target, drop):
 
 
 def _check_numeric(X):
-    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+    from pandas.api.types import is_numeric_dtype
 
-    text = [c for c, dt in X.dtypes.items() if not (is_numeric_dtype(dt))]
-    text = [c for c in text if not is_bool_dtype(X[c].dtype)]
+    # bool counts as numeric
+    text = [c for c, dt in X.dtypes.items() if not is_numeric_dtype(dt)]
     if text:
         drops = " ".join(f"--drop {c}" for c in text[:3])
-        raise CommandError(
+        raise _CommandError(
             f"non-numeric feature columns: {_names(text)}; encode them as numbers "
             f"or drop them ({drops})"
         )
@@ -418,14 +419,14 @@ def _check_finite(X, what):
     nan = nan[nan > 0]
     if len(nan):
         counts = ", ".join(f"{c!r} ({n})" for c, n in list(nan.items())[:5])
-        raise CommandError(
+        raise _CommandError(
             f"missing values (NaN or empty) in {what} columns {counts}; impute "
             "or drop them first"
         )
     values = X.to_numpy(dtype=np.float64)
     bad = ~np.isfinite(values).all(axis=0)
     if bad.any():
-        raise CommandError(
+        raise _CommandError(
             f"infinite values in {what} columns {_names(list(X.columns[bad]))}; "
             "clip or drop them first"
         )
@@ -488,16 +489,18 @@ def _make_selector(args, verbose):
     )
 
 
-def _warn_many_classes(selector, y):
-    if getattr(selector, "task_", None) != "classification":
-        return
-    numeric = np.issubdtype(np.asarray(y).dtype, np.number)
-    if numeric and len(selector.classes_) > _MANY_CLASSES:
-        _stderr(
-            f"{_PROG}: warning: the target has {len(selector.classes_)} integer "
-            "values, treated as class labels; pass --task regression if it is "
-            "a quantity"
-        )
+def _resolve_task(task, y):
+    """``--task auto``: a numeric column with many values is a quantity.
+
+    scikit-learn reads integer values (151.0 included) as class labels,
+    however many there are; a table's target column of counts or measures
+    would then train a classifier with hundreds of classes.
+    """
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    if task != "auto" or is_bool_dtype(y.dtype) or not is_numeric_dtype(y.dtype):
+        return task
+    return "regression" if y.nunique() > _MANY_CLASSES else task
 
 
 # ----------------------------------------------------------------- select
@@ -509,14 +512,14 @@ def _check_outputs(args):
         try:
             resolve_device(args.device)
         except ValueError as exc:
-            raise CommandError(f"argument --device: {exc}", status=2) from None
+            raise _CommandError(f"argument --device: {exc}", status=2) from None
     paths = []
     if args.output:
         args.output_format = _table_format(args.output, "--output")
         paths.append(args.output)
     if args.plot:
         if Path(args.plot).suffix.lower() not in _PLOT_FORMATS:
-            raise CommandError(
+            raise _CommandError(
                 f"cannot tell the image format of --plot {args.plot!r}; use "
                 + ", ".join(_PLOT_FORMATS),
                 status=2,
@@ -524,12 +527,12 @@ def _check_outputs(args):
         try:
             import matplotlib  # noqa: F401
         except ImportError:
-            raise CommandError(f"--plot needs matplotlib: {_PLOT_EXTRA}") from None
+            raise _CommandError(f"--plot needs matplotlib: {_PLOT_EXTRA}") from None
         paths.append(args.plot)
     for path in paths:
         parent = Path(path).parent
         if not parent.is_dir():
-            raise CommandError(f"{path}: no such directory {str(parent)!r}")
+            raise _CommandError(f"{path}: no such directory {str(parent)!r}")
 
 
 def run_select(args):
@@ -552,15 +555,15 @@ def run_select(args):
     from sklearn.utils._param_validation import InvalidParameterError
 
     verbose = 1 if (not args.quiet and _isatty()) else 0
+    args.task = _resolve_task(args.task, y)
     selector = _make_selector(args, verbose)
     try:
         elapsed, interrupted = _fit(selector, X, y)
         selected = selector.get_support()
     except InvalidParameterError as exc:
-        raise CommandError(_parameter_error(exc), status=2) from None
+        raise _CommandError(_parameter_error(exc), status=2) from None
     except (ValueError, FloatingPointError, MemoryError) as exc:
-        raise CommandError(_one_line(exc)) from None
-    _warn_many_classes(selector, y)
+        raise _CommandError(_one_line(exc)) from None
     names = list(X.columns)
     kept = [n for n, s in zip(names, selected, strict=True) if s]
     if args.output:
@@ -645,7 +648,7 @@ def _save_plot(selector, path):
     try:
         fig.savefig(path)
     except OSError as exc:
-        raise CommandError(f"{path}: {exc.strerror or exc}") from None
+        raise _CommandError(f"{path}: {exc.strerror or exc}") from None
 
 
 # ------------------------------------------------------------------- main
@@ -684,7 +687,7 @@ def main(argv=None):
             return run_select(args)
         verbose = 1 if (not getattr(args, "quiet", False) and _isatty()) else 0
         return run_demo(random_state=args.random_state, verbose=verbose)
-    except CommandError as exc:
+    except _CommandError as exc:
         _stderr(f"{_PROG}: error: {exc}")
         return exc.status
     except KeyboardInterrupt:
