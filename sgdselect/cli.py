@@ -238,7 +238,9 @@ def _add_select_parser(commands):
         "column, and report the columns it keeps. Needs pandas and pyarrow: "
         f"{_IO_EXTRA}.",
     )
-    sel.add_argument("data", metavar="DATA", help="the table to read")
+    sel.add_argument(
+        "data", metavar="DATA", help="the table to read; - reads CSV from stdin"
+    )
     sel.add_argument(
         "--target", "-t", required=True, metavar="COLUMN", help="the target column"
     )
@@ -314,13 +316,15 @@ def _add_select_parser(commands):
 def _table_format(path, what):
     """The format of ``path`` from its extension, after any compression."""
     suffixes = [s.lower() for s in Path(path).suffixes]
-    if suffixes and suffixes[-1] in _COMPRESSIONS:
+    compressed = bool(suffixes) and suffixes[-1] in _COMPRESSIONS
+    if compressed:
         suffixes.pop()
     fmt = _FORMATS.get(suffixes[-1] if suffixes else "")
-    if fmt is None:
+    # Parquet compresses inside the file; pandas reads .csv.gz, not .parquet.gz.
+    if fmt is None or (compressed and fmt == "parquet"):
         raise _CommandError(
             f"cannot tell the format of {what} {str(path)!r} from its extension; "
-            "use .csv, .tsv, .parquet or .pq",
+            "use .csv, .tsv (optionally .gz, .bz2, .xz, .zst, .zip), .parquet or .pq",
             status=2,
         )
     return fmt
@@ -335,14 +339,16 @@ def _pandas():
 
 
 def _read_table(path):
-    fmt = _table_format(path, "DATA")
+    """The table at ``path``; ``-`` reads CSV from standard input."""
+    fmt = "csv" if path == "-" else _table_format(path, "DATA")
     pd = _pandas()
-    if not os.path.exists(path):
+    if path != "-" and not os.path.exists(path):
         raise _CommandError(f"{path}: no such file")
+    source = sys.stdin if path == "-" else path
     try:
         if fmt == "parquet":
-            return pd.read_parquet(path)
-        return pd.read_csv(path, sep="\t" if fmt == "tsv" else ",")
+            return pd.read_parquet(source)
+        return pd.read_csv(source, sep="\t" if fmt == "tsv" else ",")
     except ImportError:
         raise _CommandError(f"reading Parquet needs pyarrow: {_IO_EXTRA}") from None
     except OSError as exc:

@@ -1,5 +1,6 @@
 """The command line: the demo, ``sgdselect select`` and its errors."""
 
+import io
 import json
 import shutil
 import subprocess
@@ -107,16 +108,25 @@ def test_select_parquet_json_report(capsys, data_dir):
     assert params["random_state"] == 0 and params["verbose"] == 0
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".tsv", ".csv.gz"])
 def test_output_keeps_the_selected_columns_and_the_target(
     capsys, data_dir, frame, tmp_path, suffix
 ):
     path = tmp_path / f"reduced{suffix}"
-    rep = report(capsys, data_dir / "data.csv", "-t", "y", *FAST, "-o", path)
+    rep = report(capsys, data_dir / "data.parquet", "-t", "y", *FAST, "-o", path)
     assert rep["output"] == str(path)
-    back = pd.read_csv(path) if suffix == ".csv" else pd.read_parquet(path)
+    if suffix == ".parquet":
+        back = pd.read_parquet(path)
+    else:
+        back = pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",")
     assert list(back.columns) == [*SUPPORT, "y"]
     np.testing.assert_allclose(back.to_numpy(), frame[[*SUPPORT, "y"]].to_numpy())
+
+
+def test_data_from_stdin(capsys, data_dir, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO((data_dir / "data.csv").read_text()))
+    status, out, _ = run(capsys, "select", "-", "-t", "y", *FAST, "-q")
+    assert (status, out) == (0, "f0\nf1\nf2\n")
 
 
 def test_plot_writes_a_png(capsys, data_dir, tmp_path):
@@ -226,6 +236,7 @@ ERRORS = [
     # (arguments after "select", exit status, message after "sgdselect: error: ")
     (["missing.csv", "-t", "y"], 1, "missing.csv: no such file"),
     (["data.xlsx", "-t", "y"], 2, "cannot tell the format of DATA 'data.xlsx'"),
+    (["data.parquet.gz", "-t", "y"], 2, "cannot tell the format of DATA"),
     (["garbage.parquet", "-t", "y"], 1, "garbage.parquet: cannot be read as PARQUET"),
     (["broken.csv", "-t", "y"], 1, "broken.csv: cannot be read as CSV"),
     (["empty.csv", "-t", "y"], 1, "empty.csv: cannot be read as CSV"),
