@@ -383,14 +383,14 @@ def _names(columns, limit=8):
 
 
 # ------------------------------------------------------------------- data
-def _split(frame, target, drop):
+def _split(frame, target, drop, source):
     """The feature columns and the target of ``frame``, checked."""
     columns = [str(c) for c in frame.columns]
     frame.columns = columns
     missing = [c for c in [target, *drop] if c not in columns]
     if missing:
         raise _CommandError(
-            f"no column {missing[0]!r} in DATA; its {len(columns)} columns are "
+            f"no column {missing[0]!r} in {source}; its {len(columns)} columns are "
             f"{_names(columns)}"
         )
     X = frame.drop(columns=[target, *drop])
@@ -557,7 +557,7 @@ def run_select(args):
     """
     _check_outputs(args)
     frame = _read_table(args.data)
-    X, y = _split(frame, args.target, args.drop)
+    X, y = _split(frame, args.target, args.drop, args.data)
     from sklearn.utils._param_validation import InvalidParameterError
 
     verbose = 1 if (not args.quiet and _isatty()) else 0

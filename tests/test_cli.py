@@ -243,10 +243,10 @@ ERRORS = [
     (
         ["data.csv", "-t", "z"],
         1,
-        "no column 'z' in DATA; its 9 columns are 'f0', 'f1', 'f2', 'f3', 'f4', "
+        "no column 'z' in data.csv; its 9 columns are 'f0', 'f1', 'f2', 'f3', 'f4', "
         "'f5', 'f6', 'f7' and 1 more",
     ),
-    (["data.csv", "-t", "y", "--drop", "nope"], 1, "no column 'nope' in DATA"),
+    (["data.csv", "-t", "y", "--drop", "nope"], 1, "no column 'nope' in data.csv"),
     (
         ["text.csv", "-t", "y"],
         1,
