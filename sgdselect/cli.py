@@ -376,6 +376,23 @@ def _one_line(exc):
     return text if len(text) <= 300 else text[:297] + "..."
 
 
+def _in_option_terms(text):
+    """The estimator's message in the command's terms: ``task='regression'``
+    becomes ``--task regression``, ``learning_rate`` becomes ``--learning-rate``.
+
+    Only ``name=value`` forms and names with an underscore are rewritten, as
+    the others (threshold, task, device) are also plain words.
+    """
+    names = "|".join(_OPTIONS)
+    text = re.sub(
+        rf"\b({names})=(?:'([^']*)'|([^\s,;)]+))",
+        lambda m: f"{_OPTIONS[m[1]]} {m[2] if m[2] is not None else m[3]}",
+        text,
+    )
+    underscored = "|".join(name for name in _OPTIONS if "_" in name)
+    return re.sub(rf"(?<![-\w])({underscored})\b", lambda m: _OPTIONS[m[1]], text)
+
+
 def _names(columns, limit=8):
     shown = ", ".join(repr(str(c)) for c in columns[:limit])
     more = len(columns) - limit
@@ -451,7 +468,7 @@ def _fit(selector, X, y):
     elapsed = time.perf_counter() - start
     interrupted = False
     for warning in caught:
-        text = _one_line(warning.message)
+        text = _in_option_terms(_one_line(warning.message))
         if text.startswith("training interrupted"):
             interrupted = True
             _stderr(
@@ -518,7 +535,8 @@ def _check_outputs(args):
         try:
             resolve_device(args.device)
         except ValueError as exc:
-            raise _CommandError(f"argument --device: {exc}", status=2) from None
+            message = _in_option_terms(_one_line(exc))
+            raise _CommandError(message, status=2) from None
     paths = []
     if args.output:
         args.output_format = _table_format(args.output, "--output")
@@ -569,7 +587,7 @@ def run_select(args):
     except InvalidParameterError as exc:
         raise _CommandError(_parameter_error(exc), status=2) from None
     except (ValueError, FloatingPointError, MemoryError) as exc:
-        raise _CommandError(_one_line(exc)) from None
+        raise _CommandError(_in_option_terms(_one_line(exc))) from None
     names = list(X.columns)
     kept = [n for n, s in zip(names, selected, strict=True) if s]
     if args.output:

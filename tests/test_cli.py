@@ -175,13 +175,19 @@ def test_progress_bar_on_a_terminal_only(capsys, data_dir, monkeypatch):
     assert run(capsys, *args, "--quiet")[2] == ""
 
 
-def test_empty_selection_warns_on_one_line(capsys, data_dir):
-    status, out, err = run(
-        capsys, "select", data_dir / "data.csv", "-t", "y", *FAST, "--threshold", "1e9"
-    )
+def test_warnings_are_one_line_each(capsys, data_dir):
+    args = ["select", data_dir / "data.csv", "-t", "y", "--max-iter", "5"]
+    status, out, err = run(capsys, *args, "--threshold", "1e9")
     assert status == 0
     assert "Selected 0 of 8 features" in out
     assert err.startswith("sgdselect: warning: no feature reached the threshold")
+    assert err.endswith("lower threshold or use --threshold auto.\n")
+    assert err.count("\n") == 1
+    status, _, err = run(capsys, *args, "--batch-size", "400")
+    assert status == 0
+    assert err.startswith(
+        "sgdselect: warning: --batch-size 400 is larger than the 300 training samples"
+    )
     assert err.count("\n") == 1
 
 
@@ -281,7 +287,8 @@ ERRORS = [
     (
         ["data.csv", "-t", "y", "--task", "classification"],
         1,
-        "task='classification' needs class labels, but y is 'continuous'",
+        "--task classification needs class labels, but y is 'continuous'; use "
+        "--task regression",
     ),
     (
         ["data.csv", "-t", "y", "--batch-size", "some"],
@@ -293,7 +300,17 @@ ERRORS = [
         2,
         "argument --threshold: threshold='bogus' is not understood",
     ),
-    (["data.csv", "-t", "y", "--device", "tpu"], 2, "argument --device: device='tpu'"),
+    (
+        ["data.csv", "-t", "y", "--device", "tpu"],
+        2,
+        "--device tpu is not a device torch knows",
+    ),
+    (
+        ["data.csv", "-t", "y", "--learning-rate", "1e30"],
+        1,
+        "training diverged at epoch 1 (loss=inf); lower --learning-rate (now 1e+30), "
+        "raise --batch-size (now 4)",
+    ),
     (
         ["data.csv", "-t", "y", "-o", "out.xlsx"],
         2,
