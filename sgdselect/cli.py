@@ -104,8 +104,8 @@ def importance_table(importances, selected, truth=None, names=None):
 
     Returns
     -------
-    table : str
-        One line per feature: name, importance, bar and marks.
+    str
+        The table: one line per feature: name, importance, bar and marks.
     """
     top = max(float(np.max(importances)), np.finfo(float).tiny)
     names = names if names is not None else [f"x{i}" for i in range(len(importances))]
@@ -135,8 +135,8 @@ def run_demo(random_state=0, out=None, verbose=0):
 
     Returns
     -------
-    status : int
-        0 when the selection is exactly the true support, else 1.
+    int
+        The exit status: 0 when the selection is exactly the true support, else 1.
     """
     from sgdselect import SGDSupportSelector
 
@@ -569,9 +569,10 @@ def run_select(args):
 
     Returns
     -------
-    status : int
-        0 when done, 130 when training was interrupted (the results of the
-        network as trained so far are still reported and written).
+    int
+        The exit status: 0 when done, 130 when training was interrupted
+        (the results of the network as trained so far are still reported and
+        written).
     """
     _check_outputs(args)
     frame = _read_table(args.data)
@@ -698,7 +699,7 @@ def main(argv=None):
 
     Returns
     -------
-    status : int
+    int
         The exit status: 0 done, 1 data or fit error, 2 usage error (as
         argparse), 130 interrupted; the demo returns 1 when it misses the
         support.
