@@ -83,11 +83,6 @@ numpydoc_validation_checks = {
 }
 # Checks waived for some docstrings, matched by their text:
 numpydoc_validation_overrides = {
-    # SGDSupportSelector documents ``batch_size`` next to
-    # ``hidden_layer_sizes``, ahead of the parameters its docstring shares with
-    # the other selectors (a template), while its signature has ``activation``
-    # first.
-    "PR03": [r"^Feature selection by the implicit regularization of mini-batch"],
     # A dataclass documents its fields once, as Attributes, not again as the
     # parameters of its generated ``__init__``.
     "PR01": [r"^One named problem of"],
