@@ -574,11 +574,11 @@ def run_select(args):
         (the results of the network as trained so far are still reported and
         written).
     """
+    from sklearn.utils._param_validation import InvalidParameterError
+
     _check_outputs(args)
     frame = _read_table(args.data)
     X, y = _split(frame, args.target, args.drop, args.data)
-    from sklearn.utils._param_validation import InvalidParameterError
-
     verbose = 1 if (not args.quiet and _isatty()) else 0
     args.task = _resolve_task(args.task, y)
     selector = _make_selector(args, verbose)
@@ -629,13 +629,9 @@ def _json_float(value):
 
 
 def _json_report(args, selector, X, kept, elapsed, interrupted):
-    params = {
-        k: v
-        for k, v in selector.get_params().items()
-        if v is None or isinstance(v, (str, int, float, bool))
-    }
-    params["hidden_layer_sizes"] = list(np.atleast_1d(selector.hidden_layer_sizes))
-    params["hidden_layer_sizes"] = [int(h) for h in params["hidden_layer_sizes"]]
+    params = selector.get_params()
+    hidden = np.atleast_1d(params["hidden_layer_sizes"])
+    params["hidden_layer_sizes"] = [int(h) for h in hidden]
     return {
         "data": str(args.data),
         "target": args.target,
