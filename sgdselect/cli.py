@@ -237,6 +237,9 @@ def _add_select_parser(commands):
         ".tsv, .parquet or .pq, optionally compressed) to predict the target "
         "column, and report the columns it keeps. Needs pandas and pyarrow: "
         f"{_IO_EXTRA}.",
+        epilog="Exit status: 0 done, 1 data or fit error, 2 usage error, "
+        "130 interrupted (with the report of the training so far when it "
+        "happened during training).",
     )
     sel.add_argument(
         "data", metavar="DATA", help="the table to read; - reads CSV from stdin"
@@ -268,7 +271,11 @@ def _add_select_parser(commands):
         help="mini-batch size, or 'full' for gradient descent (default 4)",
     )
     est.add_argument(
-        "--learning-rate", type=float, default=0.2, metavar="LR", help="(default 0.2)"
+        "--learning-rate",
+        type=float,
+        default=0.2,
+        metavar="LR",
+        help="SGD step size (default 0.2)",
     )
     est.add_argument(
         "--max-iter", type=int, default=600, metavar="N", help="epochs (default 600)"
@@ -287,7 +294,13 @@ def _add_select_parser(commands):
     est.add_argument(
         "--device", default="cpu", help="cpu, cuda, cuda:N or auto (default cpu)"
     )
-    est.add_argument("--random-state", type=int, default=0, metavar="SEED")
+    est.add_argument(
+        "--random-state",
+        type=int,
+        default=0,
+        metavar="SEED",
+        help="seed of the initialization and batch order (default 0)",
+    )
     out = sel.add_argument_group("output")
     out.add_argument(
         "--output",
