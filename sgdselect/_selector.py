@@ -650,6 +650,13 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
                 UserWarning,
                 stacklevel=2,
             )
+        elif self.max_features == 0:
+            warnings.warn(
+                "max_features=0: no feature is selected; raise max_features or "
+                "set it to None.",
+                UserWarning,
+                stacklevel=2,
+            )
         elif not self._get_support_mask().any():
             warnings.warn(
                 f"no feature reached the threshold ({self.threshold!r} -> "
