@@ -77,6 +77,13 @@ def demo_problem(n_samples=2000, n_noise=20, random_state=0):
         The target.
     support : ndarray of shape (5 + n_noise,), dtype=bool
         The true support: True for columns 0-4.
+
+    Examples
+    --------
+    >>> from sgdselect.cli import demo_problem
+    >>> X, y, support = demo_problem(n_samples=100, n_noise=3)
+    >>> X.shape, support.nonzero()[0].tolist()
+    ((100, 8), [0, 1, 2, 3, 4])
     """
     from sklearn.datasets import make_friedman1
 
@@ -106,6 +113,14 @@ def importance_table(importances, selected, truth=None, names=None):
     -------
     str
         The table: one line per feature: name, importance, bar and marks.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sgdselect.cli import importance_table
+    >>> print(importance_table(np.array([2.0, 0.5]), [True, False], names=["a", "b"]))
+    a     2.000  ########################################  selected
+    b     0.500  ##########
     """
     top = max(float(np.max(importances)), np.finfo(float).tiny)
     names = names if names is not None else [f"x{i}" for i in range(len(importances))]
@@ -712,6 +727,18 @@ def main(argv=None):
         The exit status: 0 done, 1 data or fit error, 2 usage error (as
         argparse), 130 interrupted; the demo returns 1 when it misses the
         support.
+
+    Examples
+    --------
+    The main job, as ``sgdselect demo``, on the built-in problem:
+
+    >>> from sgdselect.cli import main
+    >>> status = main(["demo", "--quiet"])  # doctest: +ELLIPSIS
+    Friedman #1: 2000 samples, 25 features, of which 5 are relevant (x0-x4).
+    Selected 5 features: [0, 1, 2, 3, 4] (5 of 5 relevant, 0 noise) in ...
+    ...
+    >>> status
+    0
     """
     try:
         args, status = _parse(argv)
