@@ -397,3 +397,13 @@ def test_column_stats_in_blocks(monkeypatch):
     mean, std = _selector.column_stats(X)
     np.testing.assert_allclose(mean, X.astype(np.float64).mean(axis=0), rtol=1e-12)
     np.testing.assert_allclose(std, X.astype(np.float64).std(axis=0), rtol=1e-9)
+
+
+def test_float_target_of_many_whole_values_is_regression():
+    """diabetes' target (151.0, 75.0, ...) is a quantity, not 214 classes."""
+    from sklearn.datasets import load_diabetes
+
+    X, y = load_diabetes(return_X_y=True)
+    assert SGDSupportSelector(**FAST).fit(X, y).task_ == "regression"
+    few = np.floor(np.clip(y / 50, 0, 4))  # 5 whole float values: labels
+    assert SGDSupportSelector(**FAST).fit(X, few).task_ == "classification"
