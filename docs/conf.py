@@ -86,9 +86,6 @@ numpydoc_validation_overrides = {
     # A dataclass documents its fields once, as Attributes, not again as the
     # parameters of its generated ``__init__``.
     "PR01": [r"^One named problem of"],
-    # Pending: the functions of sgdselect.metrics name their return value
-    # without describing it. Remove once they do.
-    "RT03": [r">>> from sgdselect\.metrics import"],
 }
 
 # Methods that the selectors inherit from scikit-learn's mixins and that only

@@ -76,7 +76,7 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
     n_jobs : int or None, default=None
         CPU threads that share out the networks of a group (``-1``: all
         cores). ``None`` means 1.
-{common}
+    {common}
     {attributes}
     cv_results_ : dict of ndarray
         One entry per (batch size, learning rate) candidate, as in

@@ -870,70 +870,71 @@ def _parameters_doc(exclude=(), **values):
         else:
             current.append(line)
     kept = [e for e in entries if e[0].split(" : ")[0].strip() not in exclude]
-    return "\n".join(line for entry in kept for line in entry)
+    # The template's own "    {common}" line gives the first entry its indent.
+    return "\n".join(line for entry in kept for line in entry).lstrip()
 
 
 class SGDSupportSelector(_IncrementalSupportSelector):
     """Feature selection by the implicit regularization of mini-batch SGD.
 
-        Trains a multilayer perceptron with plain mini-batch SGD (no momentum;
-        batches drawn without replacement, reshuffled every epoch) on standardized
-        inputs, and reads each feature's importance as the norm of its
-        first-layer weight column. Mini-batch noise drives the columns of
-        irrelevant inputs toward zero, while those of the support stay large
-        (Beneventano, Pinto & Poggio, 2024); the features whose norm stands out
-        are kept.
+    Trains a multilayer perceptron with plain mini-batch SGD (no momentum;
+    batches drawn without replacement, reshuffled every epoch) on standardized
+    inputs, and reads each feature's importance as the norm of its
+    first-layer weight column. Mini-batch noise drives the columns of
+    irrelevant inputs toward zero, while those of the support stay large
+    (Beneventano, Pinto & Poggio, 2024); the features whose norm stands out
+    are kept.
 
-        Parameters
-        ----------
-        hidden_layer_sizes : int or tuple of int, default=(64,)
-            Widths of the hidden layers.
-        batch_size : int or None, default=4
-            Mini-batch size. Smaller batches regularize more strongly (η / b).
-            ``None`` trains on the full batch (gradient descent), as
-            :class:`GDSupportSelector`.
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default=(64,)
+        Widths of the hidden layers.
+    batch_size : int or None, default=4
+        Mini-batch size. Smaller batches regularize more strongly (η / b).
+        ``None`` trains on the full batch (gradient descent), as
+        :class:`GDSupportSelector`.
     {common}
-        {attributes}
-        See Also
-        --------
-        GDSupportSelector : The same network trained by full-batch gradient descent.
-        sklearn.feature_selection.SelectFromModel : Selection from a fitted model's
-            importances.
+    {attributes}
+    See Also
+    --------
+    GDSupportSelector : The same network trained by full-batch gradient descent.
+    sklearn.feature_selection.SelectFromModel : Selection from a fitted model's
+        importances.
 
-        Notes
-        -----
-        The effect is an implicit regularization of strength proportional to
-        η / b that acts after the loss has been fitted, driven by gradient noise
-        (Beneventano et al., 2024). It fades once the loss reaches zero, so the
-        regime that finds the support is a large step size with clipping, a small
-        batch and enough epochs.
+    Notes
+    -----
+    The effect is an implicit regularization of strength proportional to
+    η / b that acts after the loss has been fitted, driven by gradient noise
+    (Beneventano et al., 2024). It fades once the loss reaches zero, so the
+    regime that finds the support is a large step size with clipping, a small
+    batch and enough epochs.
 
-        ``threshold="auto"`` splits the sorted log-importances into two groups
-        with the least within-group variance (Otsu's rule), moves up the features
-        of the lower group that lie more than 3 robust standard deviations above
-        its median, and keeps the upper group if its weakest feature is at least
-        1.5 times as important as the strongest one below; otherwise every feature
-        is kept. SGD's shrinkage is multiplicative, which makes the shrunk mass a
-        tight cluster in log space.
+    ``threshold="auto"`` splits the sorted log-importances into two groups
+    with the least within-group variance (Otsu's rule), moves up the features
+    of the lower group that lie more than 3 robust standard deviations above
+    its median, and keeps the upper group if its weakest feature is at least
+    1.5 times as important as the strongest one below; otherwise every feature
+    is kept. SGD's shrinkage is multiplicative, which makes the shrunk mass a
+    tight cluster in log space.
 
-        References
-        ----------
-        A. Beneventano, A. Pinto and T. Poggio, "How Neural Networks Learn the
-        Support is an Implicit Regularization Effect of SGD", arXiv:2406.11110,
-        2024.
+    References
+    ----------
+    A. Beneventano, A. Pinto and T. Poggio, "How Neural Networks Learn the
+    Support is an Implicit Regularization Effect of SGD", arXiv:2406.11110,
+    2024.
 
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from sgdselect import SGDSupportSelector
-        >>> rng = np.random.RandomState(0)
-        >>> X = rng.normal(size=(300, 6))
-        >>> y = np.sin(X[:, 0]) + X[:, 1] ** 2
-        >>> selector = SGDSupportSelector(random_state=0).fit(X, y)
-        >>> selector.get_support(indices=True)
-        array([0, 1])
-        >>> selector.transform(X).shape
-        (300, 2)
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sgdselect import SGDSupportSelector
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(300, 6))
+    >>> y = np.sin(X[:, 0]) + X[:, 1] ** 2
+    >>> selector = SGDSupportSelector(random_state=0).fit(X, y)
+    >>> selector.get_support(indices=True)
+    array([0, 1])
+    >>> selector.transform(X).shape
+    (300, 2)
     """
 
     _parameter_constraints = {
@@ -992,39 +993,39 @@ class SGDSupportSelector(_IncrementalSupportSelector):
 class GDSupportSelector(_IncrementalSupportSelector):
     """The full-batch gradient-descent baseline of :class:`SGDSupportSelector`.
 
-        The same network, initialization, loss, clipping and support rule, trained
-        on the whole data at every step. Gradient descent fits the target as well
-        as SGD but, without gradient noise, leaves the first-layer columns of
-        irrelevant inputs near their initialization (Beneventano et al., 2024):
-        compare its ``feature_importances_`` with SGD's from the same seed to see
-        the implicit regularization. Add ``weight_decay`` for the paper's
-        explicit-regularization reference.
+    The same network, initialization, loss, clipping and support rule, trained
+    on the whole data at every step. Gradient descent fits the target as well
+    as SGD but, without gradient noise, leaves the first-layer columns of
+    irrelevant inputs near their initialization (Beneventano et al., 2024):
+    compare its ``feature_importances_`` with SGD's from the same seed to see
+    the implicit regularization. Add ``weight_decay`` for the paper's
+    explicit-regularization reference.
 
-        Parameters
-        ----------
-        hidden_layer_sizes : int or tuple of int, default=(64,)
-            Widths of the hidden layers.
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default=(64,)
+        Widths of the hidden layers.
     {common}
-        {attributes}
-        See Also
-        --------
-        SGDSupportSelector : The same model trained by mini-batch SGD.
+    {attributes}
+    See Also
+    --------
+    SGDSupportSelector : The same model trained by mini-batch SGD.
 
-        Notes
-        -----
-        Each epoch is one gradient step, so ``max_iter`` counts steps. A step over
-        many rows is computed in chunks, so its memory does not grow with the data.
+    Notes
+    -----
+    Each epoch is one gradient step, so ``max_iter`` counts steps. A step over
+    many rows is computed in chunks, so its memory does not grow with the data.
 
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from sgdselect import GDSupportSelector
-        >>> rng = np.random.RandomState(0)
-        >>> X = rng.normal(size=(200, 5))
-        >>> y = X[:, 0] - 2 * X[:, 1]
-        >>> gd = GDSupportSelector(random_state=0).fit(X, y)
-        >>> gd.feature_importances_.shape
-        (5,)
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sgdselect import GDSupportSelector
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(200, 5))
+    >>> y = X[:, 0] - 2 * X[:, 1]
+    >>> gd = GDSupportSelector(random_state=0).fit(X, y)
+    >>> gd.feature_importances_.shape
+    (5,)
     """
 
     def __init__(

@@ -123,8 +123,11 @@ def support_scores(true_support, selected, *, zero_division="warn"):
     Returns
     -------
     precision : float
+        Fraction of the selected features that are in the true support.
     recall : float
+        Fraction of the true support that is selected.
     f1 : float
+        Harmonic mean of precision and recall.
         0.0 when precision and recall are both 0.
 
     See Also
@@ -165,6 +168,7 @@ def support_precision(true_support, selected, *, zero_division="warn"):
     Returns
     -------
     precision : float
+        Fraction of the selected features that are in the true support.
 
     Examples
     --------
@@ -188,6 +192,7 @@ def support_recall(true_support, selected):
     Returns
     -------
     recall : float
+        Fraction of the true support that is selected.
 
     Examples
     --------
@@ -213,6 +218,7 @@ def support_f1(true_support, selected, *, zero_division="warn"):
     Returns
     -------
     f1 : float
+        Harmonic mean of support precision and recall.
 
     Examples
     --------
@@ -244,6 +250,8 @@ def ranking_auc(true_support, importances):
     Returns
     -------
     auc : float
+        Probability that a relevant feature outranks an irrelevant one (ties
+        count half); 1.0 is a perfect ranking, 0.5 a random one.
 
     See Also
     --------
