@@ -86,6 +86,16 @@ STAGE1 = {
     "activation": ["relu"],
     "early_stopping": [True],
 }
+# Stage "final": candidates around the best configuration under today's rule
+# (weight_decay=1e-3 from stage coord0), at lower budgets and the other step
+# sizes, added after reading stages coord0-joint.
+FINAL = [
+    dict(weight_decay=1e-3, budget="epochs:300"),
+    dict(weight_decay=1e-3, budget="epochs:150"),
+    dict(weight_decay=1e-3, budget="epochs:300", learning_rate=0.5),
+    dict(weight_decay=1e-3, budget="epochs:300", learning_rate=0.1),
+    dict(weight_decay=1e-3, budget="epochs:300", hidden_layer_sizes=[16]),
+]
 GRID_LR = (0.05, 0.1, 0.2, 0.5)
 GRID_B = (2, 4, 16)
 
@@ -369,6 +379,11 @@ def run_sweep(runner, quick):
         s = config_score(rows)
         if s > current_score:
             current, current_score = cfg, s
+    if not quick:
+        for change in FINAL:
+            cfg = dict(center0, **change)
+            label = ", ".join(f"{k}={v}" for k, v in change.items())
+            runner.evaluate(cfg, "final", "candidate", label)
     return current
 
 
@@ -593,7 +608,7 @@ def write_page(rows, chosen, note=""):
         return
     stages = [
         s
-        for s in ("coord0", "coord1", "grid", "joint")
+        for s in ("coord0", "coord1", "grid", "joint", "final")
         if any(g[0]["stage"] == s for g in groups.values())
     ]
     centers = {
