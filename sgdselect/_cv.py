@@ -9,7 +9,7 @@ from sklearn.base import _fit_context
 from sklearn.model_selection import check_cv
 
 from sgdselect._engine import resolve_device
-from sgdselect._network import Layout, column_norms, forward
+from sgdselect._network import Layout, forward
 from sgdselect._selector import (
     _ATTRIBUTES_DOC,
     SGDSupportSelector,
@@ -21,6 +21,7 @@ from sgdselect._selector import (
     _score_output,
     column_stats,
 )
+from sgdselect._support import LATE_FRACTION
 
 # Fitted attributes copied from the refitted SGDSupportSelector.
 _REFIT_ATTRIBUTES = (
@@ -147,15 +148,15 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
 
     def __init__(
         self,
-        hidden_layer_sizes=(64,),
+        hidden_layer_sizes=(16,),
         *,
         learning_rates=(0.05, 0.1, 0.2, 0.4),
         batch_sizes=(4, 16, 64),
         cv=3,
         n_jobs=None,
         activation="tanh",
-        max_iter=600,
-        weight_decay=0.0,
+        max_iter=300,
+        weight_decay=1e-3,
         max_grad_norm=1.0,
         init_scale=0.3,
         label_noise=0.0,
@@ -226,11 +227,10 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
             ]
             for group in self._groups(members, folds, device):
                 start = time.perf_counter()
-                params = self._train_group(
+                params, norms = self._train_group(
                     X, Y, loss, layout, b, group, candidates, folds, seed, device
                 )
                 share = (time.perf_counter() - start) / len(group)
-                norms = column_norms(layout, params)
                 for (c, f), p, imp in zip(group, params, norms, strict=True):
                     importances[c, f] = imp
                     fit_time[c] += share / len(splits)
@@ -300,12 +300,18 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
             label_noise=self.label_noise,
             shared=_runs([f for _, f in group]),
         )
+        # As a lone fit: importances are the norms of the last epochs, averaged.
+        late = []
+        first_late = self.max_iter - max(1, int(np.ceil(LATE_FRACTION * self.max_iter)))
         with engine.session():
             for epoch in range(self.max_iter):
                 losses = engine.epoch()
+                if epoch >= first_late:
+                    late.append(engine.first_layer_norms())
                 if self.verbose:
                     print(f"batch_size={b}, epoch {epoch + 1}: losses {losses}")
         params = engine.get_params()
+        importances = np.mean(late, axis=0)
         for i in np.flatnonzero(~engine.active):
             c, f = group[i]
             warnings.warn(
@@ -316,7 +322,8 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
                 stacklevel=4,
             )
             params[i] = np.nan
-        return params
+            importances[i] = np.nan
+        return params, importances
 
     def _n_threads(self):
         if self.n_jobs is None:
@@ -399,7 +406,8 @@ SGDSupportSelectorCV.__doc__ = SGDSupportSelectorCV.__doc__.format(
             "warm_start",
         ),
         lr="",
-        max_iter=600,
+        max_iter=300,
+        weight_decay=1e-3,
         epochs_note="Every network of the search trains this many epochs.",
     ),
     attributes=_ATTRIBUTES_DOC.rstrip("\n"),
