@@ -393,20 +393,9 @@ def _floats(text):
     return np.array([float(v) for v in text.split()]) if text else np.zeros(0)
 
 
-def _otsu_split(values):
-    """Size of the top group of sorted ``values`` that minimizes the summed
-    within-group squared deviations (the 2-means split of the first auto
-    rule, which the package no longer uses)."""
-    n = values.size
-    sizes = np.arange(1, n)
-    head = np.cumsum(values)[:-1]
-    head_sq = np.cumsum(values**2)[:-1]
-    tail, tail_sq = values.sum() - head, (values**2).sum() - head_sq
-    within = (head_sq - head**2 / sizes) + (tail_sq - tail**2 / (n - sizes))
-    return int(np.argmin(within)) + 1
-
-
 def _otsu_outlier(logs, z):
+    from sgdselect._support import _otsu_split
+
     k = _otsu_split(logs)
     while logs.size - k >= 3:
         mass = logs[k:]

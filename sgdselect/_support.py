@@ -13,27 +13,38 @@ import numpy as np
 # A feature stands out when its log-importance lies this many robust standard
 # deviations (1.4826 x the median absolute deviation) above the median.
 AUTO_Z = 3.0
+# A 2-means split of the log-importances also counts when the weakest feature
+# above it is at least this many times the strongest below, and the group
+# above holds at most half the features.
+AUTO_GAP = 1.5
 # Importances are the column norms averaged over this last fraction of epochs.
 LATE_FRACTION = 0.2
 
 
-def auto_threshold(importances, z=AUTO_Z):
+def auto_threshold(importances, z=AUTO_Z, gap=AUTO_GAP):
     """The cut between the features that stand out and the shrunk mass.
 
     SGD's implicit regularization shrinks the first-layer columns of
     irrelevant inputs *multiplicatively*, so in log space they form a low,
-    tight mass, while relevant features stand above it. The rule keeps the
-    features whose log-importance exceeds the median of all (positive) ones
-    by more than ``z`` robust standard deviations (1.4826 times the median
-    absolute deviation); if none does, it keeps the most important feature.
-    The median and MAD are those of the mass as long as fewer than half the
-    features are relevant.
+    tight mass, while relevant features stand above it. On the logs of the
+    positive importances, the rule keeps the larger of two sets:
+
+    1. the features more than ``z`` robust standard deviations (1.4826 times
+       the median absolute deviation) above the median: the outliers of the
+       mass, as long as fewer than half the features are relevant;
+    2. the upper group of the split into two groups with the least
+       within-group variance (Otsu's rule), if that group holds at most half
+       the features and its weakest feature is at least ``gap`` times the
+       strongest below: a clear gap, which the first set misses when there
+       are too few features for a robust spread.
+
+    If both are empty, the most important feature is kept.
 
     Chosen by ``benchmarks/defaults_study.py`` over the synthetic and probe
     cases of :func:`sgdselect.datasets.benchmark_suite`, against a 2-means
-    split of the log-importances (with or without a minimum gap), the mean
-    and the median: it was the only rule that kept the permutation probes of
-    the real datasets out.
+    split alone (with or without a minimum gap), the mean and the median:
+    the outlier set was the only rule that kept the permutation probes of
+    the real datasets out; the gap set recovers small problems.
 
     Returns a threshold in the units of ``importances``, the geometric mean of
     the two values on either side of the cut, so that ``importances >=
@@ -43,15 +54,31 @@ def auto_threshold(importances, z=AUTO_Z):
     positive = np.sort(scores[scores > 0])[::-1]
     if positive.size == 0:
         return np.inf
+    if positive.size == 1:
+        return positive[0]
     logs = np.log(positive)
     median = np.median(logs)
     spread = 1.4826 * np.median(np.abs(logs - median))
     k = int(np.count_nonzero(logs > median + z * spread))
-    if k == 0:
-        return positive[0]
+    split = _otsu_split(logs)
+    if split <= logs.size / 2 and logs[split - 1] - logs[split] >= np.log(gap):
+        k = max(k, split)
+    k = max(k, 1)
     if k == positive.size:
         return positive[-1]
     return float(np.exp(0.5 * (logs[k - 1] + logs[k])))
+
+
+def _otsu_split(values):
+    """Size of the top group of sorted ``values`` that minimizes the summed
+    within-group squared deviations (between 1 and len(values) - 1)."""
+    n = values.size
+    sizes = np.arange(1, n)
+    head = np.cumsum(values)[:-1]
+    head_sq = np.cumsum(values**2)[:-1]
+    tail, tail_sq = values.sum() - head, (values**2).sum() - head_sq
+    within = (head_sq - head**2 / sizes) + (tail_sq - tail**2 / (n - sizes))
+    return int(np.argmin(within)) + 1
 
 
 def late_mean(history, fraction=LATE_FRACTION):
