@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from sgdselect import SGDSupportSelector
+
 _BAR_WIDTH = 40
 _PROG = "sgdselect"
 _IO_EXTRA = 'pip install "sgdselect[io]"'
@@ -153,8 +155,6 @@ def run_demo(random_state=0, out=None, verbose=0):
     int
         The exit status: 0 when the selection is exactly the true support, else 1.
     """
-    from sgdselect import SGDSupportSelector
-
     out = sys.stdout if out is None else out
     X, y, truth = demo_problem(random_state=random_state)
     print(
@@ -278,22 +278,29 @@ def _add_select_parser(commands):
         f"{_MANY_CLASSES} distinct values is a quantity (regression), any other "
         "holds class labels (classification) (default auto)",
     )
+    # The estimator's own defaults, so that the command never drifts from them.
+    defaults = SGDSupportSelector().get_params()
     est.add_argument(
         "--batch-size",
         type=_batch_size,
-        default=4,
+        default=defaults["batch_size"],
         metavar="B",
-        help="mini-batch size, or 'full' for gradient descent (default 4)",
+        help="mini-batch size, or 'full' for gradient descent "
+        f"(default {defaults['batch_size']})",
     )
     est.add_argument(
         "--learning-rate",
         type=float,
-        default=0.2,
+        default=defaults["learning_rate"],
         metavar="LR",
-        help="SGD step size (default 0.2)",
+        help=f"SGD step size (default {defaults['learning_rate']})",
     )
     est.add_argument(
-        "--max-iter", type=int, default=600, metavar="N", help="epochs (default 600)"
+        "--max-iter",
+        type=int,
+        default=defaults["max_iter"],
+        metavar="N",
+        help=f"epochs (default {defaults['max_iter']})",
     )
     est.add_argument(
         "--threshold",
@@ -525,7 +532,6 @@ def _parameter_error(exc):
 
 
 def _make_selector(args, verbose):
-    from sgdselect import SGDSupportSelector
 
     return SGDSupportSelector(
         batch_size=args.batch_size,
