@@ -532,7 +532,6 @@ def _parameter_error(exc):
 
 
 def _make_selector(args, verbose):
-
     return SGDSupportSelector(
         batch_size=args.batch_size,
         learning_rate=args.learning_rate,
