@@ -49,6 +49,7 @@ network = dict(
     init_scale=np.sqrt(2),
     learning_rate=0.2,
     max_grad_norm=1.0,
+    weight_decay=0.0,  # the paper trains without weight decay
     random_state=0,
 )
 
@@ -73,9 +74,9 @@ def train_all(target):
         steps = steps_per_epoch * np.arange(1, sgd.n_iter_ + 1)
         curves[f"SGD b={b}"] = (steps, irrelevant_norm(sgd, support), sgd)
     for name, decay in [("GD", 0.0), ("GD + weight decay 0.1", 0.1)]:
-        gd = GDSupportSelector(max_iter=GD_STEPS, weight_decay=decay, **network).fit(
-            X, y
-        )
+        gd = GDSupportSelector(
+            max_iter=GD_STEPS, **{**network, "weight_decay": decay}
+        ).fit(X, y)
         steps = np.arange(1, gd.n_iter_ + 1)
         curves[name] = (steps, irrelevant_norm(gd, support), gd)
     return curves
