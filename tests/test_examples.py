@@ -32,25 +32,31 @@ def test_sgd_vs_gd():
     sgd, gd = ns["runs"].values()
     separation = list(ns["separation"].values())
     relevant = ns["relevant"]
-    # "separates ... by a factor of about 2 (1.9) and keeps exactly the first
+    # Ranges checked against seeds 0, 1, 2.
+    # "separates ... by a factor of about 3 (3.3) and keeps exactly the first
     # five columns"
-    assert 1.6 < separation[0] < 2.4
+    assert 2.4 < separation[0] < 4.2
     assert sgd.get_support(indices=True).tolist() == [0, 1, 2, 3, 4]
-    # "noise columns' mean norm down by a third from the first epoch"
+    # "noise columns' mean norm down by two fifths from the first epoch"
     noise = sgd.importances_history_[:, ~relevant].mean(axis=1)
-    assert 0.55 < noise[-1] / noise[0] < 0.75
-    # "once the relevant columns have grown (by about epoch 50), the noise
-    # columns fall and stay at a low, noisy level"
+    assert 0.5 < noise[-1] / noise[0] < 0.7
+    # "the relevant columns grow over the first twenty or so epochs while the
+    # noise columns peak within the first few dozen epochs and then fall to a
+    # low level where they stay"
+    grown = sgd.importances_history_[19, relevant].mean()
+    assert grown > 1.4 * sgd.importances_history_[0, relevant].mean()
     peak = np.argmax(noise) + 1
-    assert 30 <= peak <= 80
-    assert noise[100:].max() < 0.6 * noise.max()
-    # GD: "fits the training data better", "noise columns barely move",
-    # "a separation of 0.9"
+    assert 2 <= peak <= 40
+    assert noise[100:].max() < 0.65 * noise.max()
+    # GD: "fits the training data better", "noise columns shrink by about as
+    # much", "a separation of 0.9 (0.9 to 1.1)", "drops feature 4"
     X, y = ns["X"], ns["y"]
     assert gd.score(X, y) > sgd.score(X, y)
     gd_noise = gd.importances_history_[:, ~relevant].mean(axis=1)
-    assert gd_noise[-1] / gd_noise[0] > 0.9
-    assert 0.8 < separation[1] < 1
+    assert 0.45 < gd_noise[-1] / gd_noise[0] < 0.7
+    assert 0.8 < separation[1] < 1.2
+    assert separation[0] > 2 * separation[1]
+    assert gd.get_support(indices=True).tolist() == [0, 1, 2, 3]
 
 
 def test_paper_column_norms():
