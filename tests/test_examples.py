@@ -126,9 +126,11 @@ def test_selector_figures():
     ns = run_example("plot_selector_figures.py")
     assert ns["selector"].get_support(indices=True).tolist() == [0, 1, 2, 3, 4]
     search = ns["search"]
-    # "Its best cell (b = 16 and eta = 0.1 ..., R² 0.98, with three more cells
-    # within 0.01 of it) keeps all 15 features"; any of the four does.
+    # "Its best cell (b = 4 and eta = 0.05 ..., R² 0.98, with b = 16 and
+    # eta = 0.1 within 0.001 of it) keeps no noise column in its refit, but it
+    # drops feature 4"; seeds 0, 1, 2 all picked (4, 0.05) and kept [0, 1, 2, 3].
     best = (search.best_params_["batch_size"], search.best_params_["learning_rate"])
-    assert best in {(16, 0.1), (4, 0.05), (16, 0.2), (16, 0.05)}
+    assert best in {(4, 0.05), (16, 0.1), (4, 0.1)}
     assert 0.97 < search.best_score_ < 0.99
-    assert search.get_support().all()
+    kept = set(search.get_support(indices=True).tolist())
+    assert {0, 1, 2, 3} <= kept <= {0, 1, 2, 3, 4}

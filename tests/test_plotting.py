@@ -41,7 +41,11 @@ def data():
 
 @pytest.fixture(scope="module")
 def selector(data):
-    return SGDSupportSelector(max_iter=40, random_state=0).fit(*data)
+    # A fixed threshold: these tests are about what the figures draw, so the
+    # selection is pinned to the two relevant columns (importances about 1.6
+    # against at most 0.85 for the rest at this seed) rather than left to the
+    # automatic rule.
+    return SGDSupportSelector(max_iter=40, threshold=1.0, random_state=0).fit(*data)
 
 
 @pytest.fixture(scope="module")
