@@ -538,6 +538,17 @@ class Case:
         The probe columns (probe cases), else None.
     description : str
         One line on how the case was made.
+
+    Examples
+    --------
+    >>> from sgdselect.datasets import Case, benchmark_suite
+    >>> case = benchmark_suite(quick=True)[0]
+    >>> isinstance(case, Case)
+    True
+    >>> case
+    Case(name='paper_sine', task='regression', kind='synthetic', description=...)
+    >>> case.shape, int(case.support.sum()), case.probe_mask is None
+    ((300, 15), 5, True)
     """
 
     name: str
