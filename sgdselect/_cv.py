@@ -347,8 +347,8 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
         return _score_output(out, y[test], fold_targets)
 
     def _store_search(self, candidates, scores, importances, fit_time, n_splits):
-        mean = np.nanmean(np.where(np.isnan(scores), np.nan, scores), axis=1)
-        mean = np.where(np.isnan(scores).any(axis=1), np.nan, mean)
+        # A candidate that diverged on any fold scores NaN and ranks last.
+        mean = scores.mean(axis=1)
         ranked = np.where(np.isnan(mean), -np.inf, mean)
         order = np.argsort(-ranked, kind="mergesort")
         rank = np.empty(len(candidates), dtype=np.int32)
