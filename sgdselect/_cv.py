@@ -393,7 +393,8 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
         for name in _REFIT_ATTRIBUTES:
             if hasattr(best, name):
                 setattr(self, name, getattr(best, name))
-        self._warn_if_empty()
+        # The refit above has already warned about an empty or fall-back
+        # selection: same importances, threshold and max_features.
 
 
 SGDSupportSelectorCV.__doc__ = SGDSupportSelectorCV.__doc__.format(

@@ -23,7 +23,12 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from sgdselect._engine import make_engine, resolve_device
 from sgdselect._network import Layout, column_norms, forward, init_params
-from sgdselect._support import late_mean, resolve_threshold, support_mask
+from sgdselect._support import (
+    auto_fell_back,
+    late_mean,
+    resolve_threshold,
+    support_mask,
+)
 
 _CLASSIFICATION_TARGETS = ("binary", "multiclass")
 _REGRESSION_TARGETS = ("continuous", "continuous-multioutput")
@@ -247,6 +252,7 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
             X, Y, layout, loss, targets, state, batch_size, device, self.max_iter
         )
         self._commit(layout, targets, state)
+        self._warn_if_empty()
         return self
 
     # ------------------------------------------------------------ training
@@ -321,7 +327,6 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
             if len(self.importances_history_)
             else column_norms(layout, state["params"])[0]
         )
-        self._warn_if_empty()
 
     def _update_statistics(self, layout, X, Y, targets, state):
         """Fold a new chunk into the running statistics, and re-express the
@@ -657,20 +662,21 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
             self.feature_importances_, self.threshold_, self.max_features
         )
 
-    def _warn_if_empty(self):
+    def _warn_if_empty(self, fall_back=True):
+        # stacklevel 4: this method, fit, scikit-learn's fit wrapper, the caller.
         if not self.feature_importances_.any():
             warnings.warn(
                 "every importance is 0, so no feature is selected: every column "
                 "of X is constant (nothing to learn from).",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=4,
             )
         elif self.max_features == 0:
             warnings.warn(
                 "max_features=0: no feature is selected; raise max_features or "
                 "set it to None.",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=4,
             )
         elif not self._get_support_mask().any():
             warnings.warn(
@@ -679,7 +685,21 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
                 f"{self.feature_importances_.max():.4g}); lower threshold or use "
                 "threshold='auto'.",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=4,
+            )
+        elif (
+            fall_back
+            and self.threshold in (None, "auto")
+            and auto_fell_back(self.feature_importances_)
+        ):
+            warnings.warn(
+                "threshold='auto' found no feature standing out (none 3 robust "
+                "SDs above the median log-importance, no 1.5x gap), so it keeps "
+                "only the most important one: the importances do not separate. "
+                "See importances_history_; train longer or with a larger "
+                "learning_rate, or set threshold or max_features.",
+                UserWarning,
+                stacklevel=4,
             )
 
     def __sklearn_tags__(self):
@@ -760,6 +780,9 @@ class _IncrementalSupportSelector(_BaseSupportSelector):
         batch_size = min(self._batch_size or X.shape[0], X.shape[0])
         self._run_epochs(X, Y, layout, loss, targets, state, batch_size, device, 1)
         self._commit(layout, targets, state)
+        # No fall-back warning while streaming: early chunks have not yet
+        # separated anything, and the caller decides when training is done.
+        self._warn_if_empty(fall_back=False)
         return self
 
 
@@ -919,13 +942,16 @@ class SGDSupportSelector(_IncrementalSupportSelector):
     regime that finds the support is a large step size with clipping, a small
     batch and enough epochs.
 
-    ``threshold="auto"`` splits the sorted log-importances into two groups
-    with the least within-group variance (Otsu's rule), moves up the features
-    of the lower group that lie more than 3 robust standard deviations above
-    its median, and keeps the upper group if its weakest feature is at least
-    1.5 times as important as the strongest one below; otherwise every feature
-    is kept. SGD's shrinkage is multiplicative, which makes the shrunk mass a
-    tight cluster in log space.
+    ``feature_importances_`` are the first-layer column norms averaged over
+    the last 20% of the epochs. ``threshold="auto"`` works on their logs: SGD's
+    shrinkage is multiplicative, which makes the shrunk mass a tight cluster
+    in log space. It keeps the larger of two sets: the features more than 3
+    robust standard deviations (1.4826 times the median absolute deviation)
+    above the median, and the upper group of the split into two groups with
+    the least within-group variance (Otsu's rule) when that group holds at
+    most half the features and its weakest feature is at least 1.5 times the
+    strongest one below. If both are empty it keeps the most important
+    feature and warns that nothing stood out.
 
     References
     ----------
@@ -1033,9 +1059,19 @@ class GDSupportSelector(_IncrementalSupportSelector):
     >>> rng = np.random.RandomState(0)
     >>> X = rng.normal(size=(200, 5))
     >>> y = X[:, 0] - 2 * X[:, 1]
-    >>> gd = GDSupportSelector(random_state=0).fit(X, y)
-    >>> gd.feature_importances_.shape
-    (5,)
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     gd = GDSupportSelector(random_state=0).fit(X, y)
+
+    Only the first two columns matter, but gradient descent leaves the noise
+    columns about as large, so ``threshold="auto"`` finds nothing that stands
+    out, keeps the largest and says so:
+
+    >>> gd.feature_importances_.round(2)
+    array([0.47, 0.62, 0.6 , 0.33, 0.43])
+    >>> "found no feature standing out" in str(caught[-1].message)
+    True
     """
 
     def __init__(

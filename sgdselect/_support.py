@@ -50,23 +50,42 @@ def auto_threshold(importances, z=AUTO_Z, gap=AUTO_GAP):
     the two values on either side of the cut, so that ``importances >=
     threshold`` reproduces it.
     """
-    scores = np.asarray(importances, dtype=np.float64)
-    positive = np.sort(scores[scores > 0])[::-1]
+    positive = _sorted_positive(importances)
     if positive.size == 0:
         return np.inf
     if positive.size == 1:
         return positive[0]
     logs = np.log(positive)
+    k = max(_count_standing_out(logs, z, gap), 1)
+    if k == positive.size:
+        return positive[-1]
+    return float(np.exp(0.5 * (logs[k - 1] + logs[k])))
+
+
+def auto_fell_back(importances, z=AUTO_Z, gap=AUTO_GAP):
+    """Whether :func:`auto_threshold` found no feature standing out and kept
+    the most important one only because a selection must not be empty."""
+    positive = _sorted_positive(importances)
+    if positive.size < 2:
+        return False
+    return _count_standing_out(np.log(positive), z, gap) == 0
+
+
+def _sorted_positive(importances):
+    scores = np.asarray(importances, dtype=np.float64)
+    return np.sort(scores[scores > 0])[::-1]
+
+
+def _count_standing_out(logs, z, gap):
+    """How many of the sorted (descending) ``logs`` stand out: the larger of
+    the robust outliers and a clear top group (see :func:`auto_threshold`)."""
     median = np.median(logs)
     spread = 1.4826 * np.median(np.abs(logs - median))
     k = int(np.count_nonzero(logs > median + z * spread))
     split = _otsu_split(logs)
     if split <= logs.size / 2 and logs[split - 1] - logs[split] >= np.log(gap):
         k = max(k, split)
-    k = max(k, 1)
-    if k == positive.size:
-        return positive[-1]
-    return float(np.exp(0.5 * (logs[k - 1] + logs[k])))
+    return k
 
 
 def _otsu_split(values):

@@ -185,11 +185,19 @@ def test_warnings_are_one_line_each(capsys, data_dir):
     assert err.startswith("sgdselect: warning: no feature reached the threshold")
     assert err.endswith("lower threshold or use --threshold auto.\n")
     assert err.count("\n") == 1
-    status, _, err = run(capsys, *args, "--batch-size", "400")
+    status, _, err = run(capsys, *args, "--batch-size", "400", "--threshold", "0")
     assert status == 0
     assert err.startswith(
         "sgdselect: warning: --batch-size 400 is larger than the 300 training samples"
     )
+    assert err.count("\n") == 1
+    # Five full-batch steps separate nothing: the automatic cut says it fell
+    # back to one feature, in the command's terms.
+    status, out, err = run(capsys, *args, "--batch-size", "full")
+    assert status == 0
+    assert "Selected 1 of 8 features" in out
+    assert err.startswith("sgdselect: warning: --threshold auto found no feature")
+    assert "--learning-rate" in err and "--max-features" in err
     assert err.count("\n") == 1
 
 

@@ -207,6 +207,52 @@ def test_empty_selection_warns():
         SGDSupportSelector(threshold=1e6, **FAST).fit(X, y)
 
 
+def test_auto_fall_back_to_one_feature_warns():
+    # Pure noise: nothing stands out, and the one feature kept is said to be
+    # a fall-back, not a finding.
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(200, 8)), rng.normal(size=200)
+    with pytest.warns(UserWarning, match="found no feature standing out"):
+        sel = SGDSupportSelector(**FAST).fit(X, y)
+    assert sel.get_support().sum() == 1
+    # A threshold given by the user is the user's choice, and a stream is
+    # still training: no such warning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        SGDSupportSelector(threshold="median", **FAST).fit(X, y)
+        streamed = SGDSupportSelector(**FAST).partial_fit(X, y)
+    assert streamed.get_support().sum() == 1
+
+
+def test_auto_selection_that_stands_out_does_not_warn():
+    X, y = make_friedman1(n_samples=1000, n_features=10, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sel = SGDSupportSelector(random_state=0).fit(X, y)
+    assert sel.get_support(indices=True).tolist() == [0, 1, 2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    "importances, fell_back",
+    [
+        ([1.0, 0.99, 1.01, 1.0], True),
+        ([1.0, 1.1, 0.9, 1.05, 0.95, 1.02], True),
+        ([10.0, 1.0, 1.1, 0.9, 1.05, 0.95], False),
+        ([3.0, 2.0, 0.9, 0.3, 0.2, 0.1], False),
+        ([5.0], False),
+        ([0.0, 0.0], False),
+    ],
+)
+def test_auto_fell_back(importances, fell_back):
+    from sgdselect._support import auto_fell_back, auto_threshold
+
+    assert auto_fell_back(importances) is fell_back
+    if fell_back:
+        # The fall-back keeps exactly the largest.
+        kept = np.asarray(importances) >= auto_threshold(importances)
+        assert kept.sum() == 1
+
+
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
 def test_non_finite_input(bad):
     X, y = sparse_regression()

@@ -129,8 +129,9 @@ for i, size in enumerate(batch_sizes):
 # cell is b = 1 at η = 0.2, a separation of about 1 (the weakest relevant
 # feature ten times the strongest irrelevant one). Beyond it, b = 1 at
 # η = 0.8 falls back to about a quarter of that separation (0.3), the noisy
-# regime the paper reports for its largest steps. The largest batch, 256, recovers nothing in
-# the grid, and b = 64 at most barely, at its largest step.
+# regime the paper reports for its largest steps. The largest batch, 256,
+# recovers nothing in the grid, and b = 64 at most barely, at its largest
+# step.
 #
 # **Does not follow η/b.** The curves against η/b (middle) do not fall on one
 # another: at the same η/b, the larger batch with the proportionally larger
