@@ -1,0 +1,275 @@
+"""Weight decay against the size of the data: does a fixed 1e-3 fail small n?
+
+    PYTHONPATH=. nice -n 5 python benchmarks/weight_decay_size.py          # ~5 min
+    PYTHONPATH=. python benchmarks/weight_decay_size.py --quick            # ~30 s
+
+The defaults study (``benchmarks/defaults_study.py``) chose ``weight_decay=1e-3``
+on a suite whose synthetic cases have n = 1000 to 2000 rows. Two things seen
+after it suggest the best strength depends on n: on Friedman #1 with 20 noise
+columns, ``SGDSupportSelector()`` finds the support at n = 2000 but nothing
+stands out at n = 500; and on the real datasets with permutation probes
+(n = 178 to 1797) a stronger decay ranks the real columns above the probes
+better. Penalized least squares suggests a strength falling like 1/n (the
+loss is a mean over rows, the penalty is not).
+
+This script compares fixed strengths (1e-3, 3e-3, 1e-2) with strengths scaled
+by the number of rows (c / n for c = 2, 5; 2 / n is 1e-3 at n = 2000) at the
+other defaults, on the cases of :func:`sgdselect.datasets.benchmark_suite`
+(seeds 0 and 1: data and network) plus Friedman #1 with 20 noise columns cut
+to its first 500 and 800 rows. Every fit runs on one thread, with
+``threshold="auto"``; X is standardized first and ``task`` is given, as in
+``benchmarks/recovery.py``. It writes ``docs/benchmarks/weight_decay.md``.
+It measures; it does not change the default.
+"""
+
+import argparse
+import os
+import sys
+import time
+import warnings
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _common import (  # noqa: E402
+    command_line,
+    limit_threads,
+    machine_lines,
+    table,
+    write_page,
+)
+
+CONFIGS = {
+    "1e-3 (default)": lambda n: 1e-3,
+    "3e-3": lambda n: 3e-3,
+    "1e-2": lambda n: 1e-2,
+    "2 / n": lambda n: 2.0 / n,
+    "5 / n": lambda n: 5.0 / n,
+}
+SEEDS = (0, 1)
+OUT = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    "docs",
+    "benchmarks",
+    "weight_decay.md",
+)
+
+
+def cases(seed, quick):
+    """(name, kind, task, X, y, truth, probe_mask) of every case for a seed."""
+    from sklearn.datasets import make_friedman1
+    from sklearn.preprocessing import StandardScaler
+
+    from sgdselect.datasets import benchmark_suite
+
+    out = []
+    for c in benchmark_suite(random_state=seed, quick=quick):
+        X = StandardScaler().fit_transform(c.X)
+        if c.kind == "synthetic":
+            out.append((c.name, "synthetic", c.task, X, c.y, c.support, None))
+        else:
+            out.append((c.name, "probe", c.task, X, c.y, ~c.probe_mask, c.probe_mask))
+    X, y = make_friedman1(n_samples=2000, n_features=25, random_state=seed)
+    X = StandardScaler().fit_transform(X)
+    support = np.arange(25) < 5
+    for n in (500, 800):
+        out.append(
+            (f"friedman1_n{n}", "small", "regression", X[:n], y[:n], support, None)
+        )
+    return out
+
+
+def run(quick):
+    from sgdselect import SGDSupportSelector
+    from sgdselect.metrics import ranking_auc, support_f1
+
+    rows = []
+    for seed in SEEDS[:1] if quick else SEEDS:
+        for name, kind, task, X, y, truth, probes in cases(seed, quick):
+            for config, strength in CONFIGS.items():
+                selector = SGDSupportSelector(
+                    weight_decay=strength(len(X)),
+                    task=task,
+                    random_state=seed,
+                    max_iter=50 if quick else 300,
+                )
+                start = time.perf_counter()
+                with warnings.catch_warnings():
+                    # The fall-back warning is what this page counts.
+                    warnings.simplefilter("ignore", UserWarning)
+                    selector.fit(X, y)
+                elapsed = time.perf_counter() - start
+                kept = selector.get_support()
+                row = dict(
+                    case=name,
+                    kind=kind,
+                    seed=seed,
+                    config=config,
+                    time=elapsed,
+                    auc=float(ranking_auc(truth, selector.feature_importances_)),
+                    kept=int(kept.sum()),
+                )
+                if probes is None:
+                    row["f1"] = float(support_f1(truth, kept, zero_division=0.0))
+                else:
+                    row["probes"] = int((kept & probes).sum())
+                    row["real"] = int((kept & ~probes).sum())
+                    row["fpr"] = row["probes"] / int(probes.sum())
+                rows.append(row)
+            print(
+                f"seed {seed} {name}: "
+                + ", ".join(
+                    f"{r['config']} {r.get('f1', r['auc']):.2f}"
+                    for r in rows
+                    if r["case"] == name and r["seed"] == seed
+                ),
+                flush=True,
+            )
+    return rows
+
+
+def _mean(rows, key):
+    values = [r[key] for r in rows]
+    return float(np.mean(values)) if values else float("nan")
+
+
+def report(rows, wall, quick):
+    configs = list(CONFIGS)
+    by = {c: [r for r in rows if r["config"] == c] for c in configs}
+    summary = []
+    for c in configs:
+        syn = [r for r in by[c] if r["kind"] == "synthetic"]
+        per_case = {}
+        for r in syn:
+            per_case.setdefault(r["case"], []).append(r["f1"])
+        worst = min(per_case, key=lambda k: np.mean(per_case[k]))
+        probe = [r for r in by[c] if r["kind"] == "probe"]
+        small = [r for r in by[c] if r["kind"] == "small"]
+        summary.append(
+            [
+                c,
+                f"{_mean(syn, 'f1'):.3f}",
+                f"{np.mean(per_case[worst]):.2f} ({worst})",
+                f"{_mean(syn, 'auc'):.3f}",
+                f"{_mean(probe, 'auc'):.3f}",
+                f"{_mean(probe, 'real'):.1f}",
+                f"{_mean(probe, 'fpr'):.3f}",
+                " / ".join(
+                    f"{_mean([r for r in small if r['case'] == k], 'f1'):.2f}"
+                    for k in ("friedman1_n500", "friedman1_n800")
+                ),
+                f"{sum(r['time'] for r in by[c]):.1f} s",
+            ]
+        )
+    names = sorted({r["case"] for r in rows}, key=lambda k: (k.endswith("probes"), k))
+    detail = []
+    for name in names:
+        cells = []
+        for c in configs:
+            rs = [r for r in by[c] if r["case"] == name]
+            if rs[0]["kind"] == "probe":
+                cells.append(
+                    f"{_mean(rs, 'auc'):.2f} ({_mean(rs, 'real'):.1f} real, "
+                    f"{_mean(rs, 'probes'):.1f} probes)"
+                )
+            else:
+                cells.append(f"{_mean(rs, 'f1'):.2f}")
+        detail.append([name, *cells])
+    seeds = "seed 0" if quick else "seeds 0 and 1"
+    lines = [
+        "# Weight decay against the size of the data",
+        "",
+        f"Generated by `benchmarks/weight_decay_size.py`"
+        f"{' (--quick: 50 epochs, the quick suite)' if quick else ''}; the "
+        f"whole run took {wall / 60:.1f} minutes.",
+        "",
+        *machine_lines(command_line()),
+        "",
+        "`SGDSupportSelector` at its defaults except `weight_decay`: fixed "
+        "strengths, and strengths scaled by the number of rows n (2 / n is the "
+        "default 1e-3 at n = 2000). Cases of `benchmark_suite` and Friedman #1 "
+        f"with 20 noise columns cut to 500 and 800 rows, {seeds} (data and "
+        'network), one thread, `threshold="auto"`. It measures; the default '
+        "is unchanged.",
+        "",
+        "## Summary",
+        "",
+        "Synthetic F1: support F1 on the 12 synthetic cases (mean, worst case). "
+        "Probe AUC: ranking AUC of the real columns against the permutation "
+        "probes on the 4 real datasets; real kept / probe rate: what "
+        '`threshold="auto"` keeps there. Friedman small n: support F1 at '
+        "n = 500 / 800.",
+        "",
+        *table(
+            [
+                "weight_decay",
+                "synthetic F1",
+                "worst F1 (case)",
+                "synthetic AUC",
+                "probe AUC",
+                "real kept",
+                "probe rate",
+                "Friedman n=500 / 800",
+                "fit time, all",
+            ],
+            summary,
+        ),
+        "",
+        "## Per case",
+        "",
+        "Synthetic and small-n cases: support F1. Probe cases: ranking AUC "
+        "(real columns and probes kept). Means over the seeds.",
+        "",
+        *table(["case", *configs], detail),
+        "",
+        *FINDINGS,
+    ]
+    return "\n".join(lines) + "\n"
+
+
+FINDINGS = [
+    "## What it shows",
+    "",
+    "Written by hand after the run recorded on this page; check it against the "
+    "tables when they change.",
+    "",
+    "- **The default's weak spot is small n.** At n = 500 the fixed 1e-3 "
+    "misses the Friedman support on both seeds (mean F1 0.54): on seed 0 "
+    'nothing stands out and `threshold="auto"` falls back to one feature, '
+    "with its warning; on seed 1 it keeps three of the five. 1e-2 and 5 / n "
+    "find all five on both seeds.",
+    "- **Stronger decay ranks real columns above probes better** (probe AUC "
+    "0.76 at 1e-3, 0.83 at 2 / n, 0.86 at 1e-2 and 5 / n) but the automatic "
+    "cut still keeps one real column per dataset, except on digits at 1e-2 "
+    "(25 real columns on average, no probe): a better ranking alone does not "
+    "fix the probe cases' selection.",
+    "- **A fixed 1e-2 costs the synthetic cases** (mean F1 0.77 against "
+    "0.91: xor, product and correlated_additive fall), so it is not a "
+    "default. The scaled 2 / n keeps the synthetic F1 within seed noise "
+    "(0.90) and improves both small-n Friedman (0.88 / 1.00) and the probe "
+    "ranking; 5 / n is between. Neither moves `highdim_additive`.",
+    "- **Not decided here.** A row-scaled default would need a rule for "
+    "`partial_fit` (n unknown in advance) and a rerun of the defaults study "
+    "and `benchmarks/recovery.py`; differences under about 0.03 in mean F1 "
+    "are within seed noise (see `defaults.md`).",
+    "",
+]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small smoke test")
+    parser.add_argument("--out", help="Markdown file to write")
+    args = parser.parse_args()
+    controller = limit_threads(1)  # noqa: F841  (kept alive)
+    start = time.perf_counter()
+    rows = run(args.quick)
+    wall = time.perf_counter() - start
+    out = args.out or (
+        os.path.join("/tmp", "sgdselect-weight-decay-quick.md") if args.quick else OUT
+    )
+    write_page(report(rows, wall, args.quick), out, wall)
+
+
+if __name__ == "__main__":
+    main()
