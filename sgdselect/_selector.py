@@ -252,7 +252,7 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
             X, Y, layout, loss, targets, state, batch_size, device, self.max_iter
         )
         self._commit(layout, targets, state)
-        self._warn_if_empty()
+        self._warn_about_selection()
         return self
 
     # ------------------------------------------------------------ training
@@ -662,7 +662,7 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
             self.feature_importances_, self.threshold_, self.max_features
         )
 
-    def _warn_if_empty(self, fall_back=True):
+    def _warn_about_selection(self, fall_back=True):
         # stacklevel 4: this method, fit, scikit-learn's fit wrapper, the caller.
         if not self.feature_importances_.any():
             warnings.warn(
@@ -782,7 +782,7 @@ class _IncrementalSupportSelector(_BaseSupportSelector):
         self._commit(layout, targets, state)
         # No fall-back warning while streaming: early chunks have not yet
         # separated anything, and the caller decides when training is done.
-        self._warn_if_empty(fall_back=False)
+        self._warn_about_selection(fall_back=False)
         return self
 
 
