@@ -3,6 +3,7 @@ gallery example (built with the docs) or in a doctest of its own docstring
 (run by ``pytest --doctest-modules``)."""
 
 import doctest
+import functools
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ PUBLIC = [
 ]
 
 
+@functools.cache
 def _examples_text():
     return "\n".join(p.read_text() for p in sorted(EXAMPLES.rglob("*.py")))
 
