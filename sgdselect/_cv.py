@@ -26,6 +26,7 @@ from sgdselect._support import LATE_FRACTION
 # Fitted attributes copied from the refitted SGDSupportSelector.
 _REFIT_ATTRIBUTES = (
     "feature_importances_",
+    "shadow_importances_",
     "importances_history_",
     "loss_curve_",
     "n_iter_",

@@ -26,8 +26,10 @@ from sgdselect._network import Layout, column_norms, forward, init_params
 from sgdselect._support import (
     auto_fell_back,
     late_mean,
+    n_shadow_copies,
     resolve_threshold,
     support_mask,
+    with_shadows,
 )
 
 _CLASSIFICATION_TARGETS = ("binary", "multiclass")
@@ -248,12 +250,75 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         else:
             state = self._fresh_state(layout, X, targets)
         batch_size = self._effective_batch_size(X.shape[0])
-        self._run_epochs(
+        interrupted = self._run_epochs(
             X, Y, layout, loss, targets, state, batch_size, device, self.max_iter
         )
-        self._commit(layout, targets, state)
+        shadow = None
+        if not (warm or interrupted) and self._needs_shadows(state):
+            calibrated = self._fit_with_shadows(
+                X, Y, layout, loss, targets, batch_size, device
+            )
+            if calibrated is not None:
+                state, shadow = calibrated
+        self._commit(layout, targets, state, shadow)
         self._warn_about_selection()
         return self
+
+    def _needs_shadows(self, state):
+        """Whether ``threshold="auto"`` found nothing standing out in a
+        finished training run, so that shadows must settle the cut."""
+        if self.threshold not in (None, "auto") or not state["history"]:
+            return False
+        return auto_fell_back(late_mean(state["history"]))
+
+    def _fit_with_shadows(self, X, Y, layout, loss, targets, batch_size, device):
+        """Train afresh on ``X`` with a shadow of every column appended.
+
+        Returns the training state restricted to the real columns (the
+        network's shadow inputs fixed at their mean, which standardized is 0:
+        their first-layer rows dropped) and the shadows' importances; or None
+        if this training was interrupted.
+        """
+        seed = self._draw_seed()
+        if self.verbose:
+            print(
+                "threshold='auto': no feature stands out; training again with a "
+                "permuted copy of every column to cut against"
+            )
+        n_features = X.shape[1]
+        n_copies = n_shadow_copies(n_features)
+        X_aug = with_shadows(X, np.random.default_rng([seed, 1]), n_copies)
+        aug = Layout(((1 + n_copies) * n_features, *layout.sizes[1:]))
+        state = self._fresh_state(aug, X_aug, targets)
+        interrupted = self._run_epochs(
+            X_aug,
+            Y,
+            aug,
+            loss,
+            targets,
+            state,
+            batch_size,
+            device,
+            self.max_iter,
+            interrupted_note="the selector keeps the network trained without "
+            "shadows, and the cut of its outlier and gap rules",
+        )
+        del X_aug
+        if interrupted:
+            return None
+        params = np.zeros((1, layout.n_params), dtype=np.float32)
+        for i in range(layout.n_layers):
+            rows = slice(0, n_features) if i == 0 else slice(None)
+            layout.weight(params, i)[...] = aug.weight(state["params"], i)[:, rows]
+            layout.bias(params, i)[...] = aug.bias(state["params"], i)
+        history = np.asarray(state["history"])
+        state.update(
+            params=params,
+            mean=state["mean"][:n_features],
+            scale=state["scale"][:n_features],
+            history=list(history[:, :n_features]),
+        )
+        return state, late_mean(history[:, n_features:])
 
     # ------------------------------------------------------------ training
     def _effective_batch_size(self, n_samples):
@@ -286,9 +351,20 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         }
 
     def _run_epochs(
-        self, X, Y, layout, loss, targets, state, batch_size, device, n_epochs
+        self,
+        X,
+        Y,
+        layout,
+        loss,
+        targets,
+        state,
+        batch_size,
+        device,
+        n_epochs,
+        interrupted_note=None,
     ):
-        """Train ``state["params"]`` in place for up to ``n_epochs`` epochs."""
+        """Train ``state["params"]`` in place for up to ``n_epochs`` epochs;
+        return whether Ctrl-C cut it short."""
         engine = self._make_engine(X, Y, layout, loss, batch_size, device)
         engine.set_group(
             state["params"],
@@ -303,11 +379,20 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
             label_noise=self.label_noise,
         )
         with engine.session():
-            self._train(engine, state["curve"], state["history"], batch_size, n_epochs)
+            interrupted = self._train(
+                engine,
+                state["curve"],
+                state["history"],
+                batch_size,
+                n_epochs,
+                interrupted_note,
+            )
         state["params"] = engine.get_params()
+        return interrupted
 
-    def _commit(self, layout, targets, state):
-        """Set the fitted attributes from a successful training run."""
+    def _commit(self, layout, targets, state, shadow=None):
+        """Set the fitted attributes from a successful training run
+        (``shadow``: the shadows' importances, if it trained beside them)."""
         for name, value in targets.items():
             setattr(self, name, value)
         if "classes_" not in targets and hasattr(self, "classes_"):
@@ -327,6 +412,7 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
             if len(self.importances_history_)
             else column_norms(layout, state["params"])[0]
         )
+        self.shadow_importances_ = shadow
 
     def _update_statistics(self, layout, X, Y, targets, state):
         """Fold a new chunk into the running statistics, and re-express the
@@ -356,10 +442,14 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         W *= self._y_scale / y_scale
         targets.update(_y_mean=y_mean, _y_scale=y_scale, _y_std=y_std)
 
-    def _train(self, engine, curve, history, batch_size, n_epochs):
+    def _train(
+        self, engine, curve, history, batch_size, n_epochs, interrupted_note=None
+    ):
         """Run epochs until ``max_iter`` or the support stops changing.
 
         Appends each epoch's loss to ``curve`` and column norms to ``history``.
+        Returns whether Ctrl-C cut it short (``interrupted_note``: what the
+        selector keeps then, if not this network).
         """
         start = time.perf_counter()
         stable, previous = 0, None
@@ -369,13 +459,17 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
                 try:
                     loss = float(engine.epoch()[0])
                 except KeyboardInterrupt:
+                    kept = (
+                        interrupted_note
+                        or f"the selector keeps the network as trained for "
+                        f"{epoch - 1} epochs"
+                    )
                     warnings.warn(
-                        f"training interrupted at epoch {epoch}; the selector "
-                        f"keeps the network as trained for {epoch - 1} epochs.",
+                        f"training interrupted at epoch {epoch}; {kept}.",
                         UserWarning,
                         stacklevel=4,
                     )
-                    break
+                    return True
                 if not np.isfinite(loss):
                     raise FloatingPointError(
                         f"training diverged at epoch {epoch} (loss={loss}); "
@@ -399,6 +493,7 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
                         if self.verbose >= 2:
                             print(f"support unchanged for {stable} epochs; stopping")
                         break
+        return False
 
     def _support_stability(self, norms, previous, stable):
         """Count consecutive epochs whose support and relative norms held still."""
@@ -654,7 +749,11 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
     def threshold_(self):
         """The importance cut actually used (from ``threshold``)."""
         check_is_fitted(self)
-        return resolve_threshold(self.feature_importances_, self.threshold)
+        return resolve_threshold(
+            self.feature_importances_,
+            self.threshold,
+            getattr(self, "shadow_importances_", None),
+        )
 
     def _get_support_mask(self):
         check_is_fitted(self)
@@ -690,14 +789,19 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         elif (
             fall_back
             and self.threshold in (None, "auto")
-            and auto_fell_back(self.feature_importances_)
+            and auto_fell_back(
+                self.feature_importances_,
+                shadow_importances=self.shadow_importances_,
+            )
         ):
+            against = "none 3 robust SDs above the median log-importance, no 1.5x gap"
+            if self.shadow_importances_ is not None:
+                against = "none beat the strongest permuted copy of a column"
             warnings.warn(
-                "threshold='auto' found no feature standing out (none 3 robust "
-                "SDs above the median log-importance, no 1.5x gap), so it keeps "
-                "only the most important one: the importances do not separate. "
-                "See importances_history_; train longer or with a larger "
-                "learning_rate, or set threshold or max_features.",
+                f"threshold='auto' found no feature standing out ({against}), "
+                "so it keeps only the most important one: the importances do "
+                "not separate. See importances_history_; train longer or with "
+                "a larger learning_rate, or set threshold or max_features.",
                 UserWarning,
                 stacklevel=4,
             )
@@ -827,7 +931,9 @@ _COMMON_PARAMETERS_DOC = """
         Force ``"regression"`` for an integer target with many values.
     threshold : str or float, default="auto"
         Importance cut. ``"auto"`` finds the gap between the features that
-        stand out and the shrunk mass (see Notes); a float is an absolute cut;
+        stand out and the shrunk mass, and where there is none, ``fit``
+        trains again beside permuted copies of the columns and keeps the
+        features that beat them all (see Notes); a float is an absolute cut;
         ``"mean"``, ``"median"`` and scaled words such as ``"1.5*mean"`` mean
         what they mean in :class:`~sklearn.feature_selection.SelectFromModel`.
     max_features : int or None, default=None
@@ -859,6 +965,12 @@ _ATTRIBUTES_DOC = """
     importances_history_ : ndarray of shape (n_epochs, n_features)
         The same norms recorded after every epoch: the second phase of
         training, where the irrelevant columns shrink, made visible.
+    shadow_importances_ : ndarray of shape (n_shadows,) or None
+        Importances of the shadows (copies of the columns with their rows
+        permuted, ``ceil(50 / n_features)`` per column, at least 50 in all)
+        when ``threshold="auto"`` found nothing standing out and ``fit``
+        trained again beside them; then every other fitted attribute comes
+        from that training, restricted to the real columns. None otherwise.
     threshold_ : float
         The importance cut actually used, resolved from ``threshold``.
     loss_curve_ : list of float
@@ -950,8 +1062,22 @@ class SGDSupportSelector(_IncrementalSupportSelector):
     above the median, and the upper group of the split into two groups with
     the least within-group variance (Otsu's rule) when that group holds at
     most half the features and its weakest feature is at least 1.5 times the
-    strongest one below. If both are empty it keeps the most important
-    feature and warns that nothing stood out.
+    strongest one below.
+
+    If both are empty, nothing stands out of the shrunk mass: typical of real
+    data whose relevant features are many and of graded strength. ``fit``
+    then trains a fresh network (same parameters and seed) on ``X`` with
+    shadows appended: copies of every column with their rows permuted, which
+    keep each column's distribution and lose its relation to the target,
+    enough of them (at least 50) that a feature unrelated to the target beats
+    them all with probability at most 1/51. It keeps the features whose
+    importance beats every shadow's (Boruta's rule, one round), and reports
+    that network, its shadow inputs fixed at their mean (``coefs_``,
+    ``feature_importances_``, ``shadow_importances_``). This costs a second
+    fit, on ``(1 + ceil(50 / n_features)) * n_features`` columns held in
+    memory beside ``X``; ``partial_fit`` and warm-started fits do not do it.
+    If no feature beats the shadows, it keeps the most important one and
+    warns that nothing stood out.
 
     References
     ----------
@@ -1059,19 +1185,23 @@ class GDSupportSelector(_IncrementalSupportSelector):
     >>> rng = np.random.RandomState(0)
     >>> X = rng.normal(size=(200, 5))
     >>> y = X[:, 0] - 2 * X[:, 1]
-    >>> import warnings
-    >>> with warnings.catch_warnings(record=True) as caught:
-    ...     warnings.simplefilter("always")
-    ...     gd = GDSupportSelector(random_state=0).fit(X, y)
+    >>> GDSupportSelector(threshold=0.0, random_state=0).fit(
+    ...     X, y
+    ... ).feature_importances_.round(2)
+    array([0.47, 0.62, 0.6 , 0.33, 0.43])
 
     Only the first two columns matter, but gradient descent leaves the noise
-    columns about as large, so ``threshold="auto"`` finds nothing that stands
-    out, keeps the largest and says so:
+    columns about as large: nothing stands out. So ``threshold="auto"``
+    trains again with 10 shadows (permuted copies) of every column, and keeps
+    the columns that beat every shadow:
 
+    >>> gd = GDSupportSelector(random_state=0).fit(X, y)
     >>> gd.feature_importances_.round(2)
-    array([0.47, 0.62, 0.6 , 0.33, 0.43])
-    >>> "found no feature standing out" in str(caught[-1].message)
-    True
+    array([0.44, 0.76, 0.25, 0.15, 0.15])
+    >>> gd.shadow_importances_.shape, gd.shadow_importances_.max().round(2)
+    ((50,), np.float64(0.25))
+    >>> gd.get_support(indices=True)
+    array([0, 1])
     """
 
     def __init__(

@@ -5,7 +5,8 @@ a float, ``"mean"``, ``"median"`` or a scaled word such as ``"1.5*mean"``;
 ``max_features`` keeps at most that many of the features above the threshold,
 ties broken by column order (a stable sort). ``"auto"`` is ours: it splits the
 features whose importance stands out from the mass of features that training
-has shrunk.
+has shrunk, and where nothing stands out, keeps the features whose importance
+beats every permuted copy of a column trained beside them (a shadow).
 """
 
 import numpy as np
@@ -17,6 +18,10 @@ AUTO_Z = 3.0
 # above it is at least this many times the strongest below, and the group
 # above holds at most half the features.
 AUTO_GAP = 1.5
+# Shadows trained beside the real columns when nothing stands out: at least
+# this many, so that a column unrelated to the target beats them all with
+# probability at most 1 / (MIN_SHADOWS + 1), under 2%.
+MIN_SHADOWS = 50
 # Importances are the column norms averaged over this last fraction of epochs.
 LATE_FRACTION = 0.2
 
@@ -62,13 +67,52 @@ def auto_threshold(importances, z=AUTO_Z, gap=AUTO_GAP):
     return float(np.exp(0.5 * (logs[k - 1] + logs[k])))
 
 
-def auto_fell_back(importances, z=AUTO_Z, gap=AUTO_GAP):
-    """Whether :func:`auto_threshold` found no feature standing out and kept
-    the most important one only because a selection must not be empty."""
+def auto_fell_back(importances, z=AUTO_Z, gap=AUTO_GAP, shadow_importances=None):
+    """Whether ``threshold="auto"`` kept the most important feature only
+    because a selection must not be empty: no feature stood out
+    (:func:`auto_threshold`) or, with ``shadow_importances``, none beat the
+    strongest shadow (:func:`shadow_threshold`)."""
     positive = _sorted_positive(importances)
     if positive.size < 2:
         return False
+    if shadow_importances is not None:
+        return not np.any(positive > np.max(shadow_importances))
     return _count_standing_out(np.log(positive), z, gap) == 0
+
+
+def shadow_threshold(importances, shadow_importances):
+    """The cut against shadows: just above the largest shadow importance.
+
+    A shadow is a copy of a column with its rows permuted: it keeps the
+    column's distribution and loses any relation to the target. Trained
+    beside the real columns, the shadows show how large an importance the
+    network gives a feature that carries nothing; a feature is kept when it
+    beats all of them (Boruta's rule, with one round). If none does, the most
+    important feature is kept, so that the selection is not empty.
+    """
+    scores = np.asarray(importances, dtype=np.float64)
+    cut = np.nextafter(float(np.max(shadow_importances, initial=0.0)), np.inf)
+    if scores.size and not np.any(scores >= cut):
+        return float(scores.max()) if scores.max() > 0 else np.inf
+    return float(cut)
+
+
+def n_shadow_copies(n_features, min_shadows=MIN_SHADOWS):
+    """Shadows per column: enough for at least ``min_shadows`` in all."""
+    return max(1, -(-min_shadows // n_features))
+
+
+def with_shadows(X, rng, n_copies=1):
+    """``X`` with ``n_copies`` shadows of every column appended:
+    ``(n, (1 + n_copies) d)``, copy ``c`` of column ``j`` at ``(1 + c) d + j``,
+    its rows permuted independently by ``rng`` (a
+    :class:`numpy.random.Generator`). Same dtype and C order as ``X``."""
+    n, d = X.shape
+    out = np.empty((n, (1 + n_copies) * d), dtype=X.dtype)
+    out[:, :d] = X
+    for k in range(d, out.shape[1]):
+        out[:, k] = X[rng.permutation(n), k % d]
+    return out
 
 
 def _sorted_positive(importances):
@@ -109,10 +153,13 @@ def late_mean(history, fraction=LATE_FRACTION):
     return history[-n_late:].mean(axis=0)
 
 
-def resolve_threshold(importances, threshold):
-    """Turn ``threshold`` (a number or a word) into a number."""
+def resolve_threshold(importances, threshold, shadow_importances=None):
+    """Turn ``threshold`` (a number or a word) into a number. ``"auto"`` cuts
+    against ``shadow_importances`` when they are given."""
     scores = np.asarray(importances, dtype=np.float64)
     if threshold is None or (isinstance(threshold, str) and threshold == "auto"):
+        if shadow_importances is not None:
+            return shadow_threshold(scores, shadow_importances)
         return auto_threshold(scores)
     if not isinstance(threshold, str):
         return float(threshold)

@@ -8,7 +8,10 @@ from sklearn.model_selection import GridSearchCV, KFold
 from sgdselect import SGDSupportSelector, SGDSupportSelectorCV
 
 GRID = dict(learning_rates=[0.05, 0.2], batch_sizes=[8, 32])
-COMMON = dict(hidden_layer_sizes=(16,), max_iter=20, random_state=0)
+# A fixed cut: twenty epochs separate nothing on this data, and
+# threshold="auto" would then train each lone fit again beside shadows, which
+# the search's networks are not (see test_refit_calibrates_like_a_lone_fit).
+COMMON = dict(hidden_layer_sizes=(16,), max_iter=20, random_state=0, threshold=0.5)
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +59,18 @@ def test_refit_selects_like_the_best_configuration(data, search):
     np.testing.assert_array_equal(search.get_support(), best.get_support())
     assert search.transform(X).shape[1] == best.get_support().sum()
     assert search.score(X, y) == pytest.approx(best.score(X, y))
+
+
+def test_refit_calibrates_like_a_lone_fit(data):
+    # Where nothing stands out, the refit trains again beside shadows, exactly
+    # as the lone fit of the best configuration does.
+    X, y = data
+    auto = {**COMMON, "threshold": "auto"}
+    search = SGDSupportSelectorCV(cv=3, **GRID, **auto).fit(X, y)
+    best = SGDSupportSelector(**search.best_params_, **auto).fit(X, y)
+    assert best.shadow_importances_ is not None
+    np.testing.assert_array_equal(search.shadow_importances_, best.shadow_importances_)
+    np.testing.assert_array_equal(search.get_support(), best.get_support())
 
 
 def test_cv_results_layout(search):

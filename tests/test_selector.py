@@ -13,6 +13,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
 from sgdselect import GDSupportSelector, SGDSupportSelector
+from sgdselect._support import late_mean
 
 FAST = dict(hidden_layer_sizes=(16,), max_iter=30, random_state=0)
 
@@ -325,8 +326,11 @@ def test_batch_size_larger_than_data_warns():
 
 def test_warm_start_continues_exactly():
     X, y = sparse_regression()
-    full = SGDSupportSelector(**{**FAST, "max_iter": 20}).fit(X, y)
-    half = SGDSupportSelector(warm_start=True, **{**FAST, "max_iter": 10}).fit(X, y)
+    # A fixed cut: after 10 epochs nothing stands out, and threshold="auto"
+    # would train the first half again beside shadows (a different network).
+    fast = {**FAST, "threshold": 0.5}
+    full = SGDSupportSelector(**{**fast, "max_iter": 20}).fit(X, y)
+    half = SGDSupportSelector(warm_start=True, **{**fast, "max_iter": 10}).fit(X, y)
     half.fit(X, y)
     assert half.n_iter_ == 20
     np.testing.assert_array_equal(half.feature_importances_, full.feature_importances_)
@@ -361,8 +365,10 @@ def test_keyboard_interrupt_keeps_the_trained_network(monkeypatch):
         return original(self)
 
     monkeypatch.setattr(_engine.CPUEngine, "epoch", interrupted)
+    # A fixed cut: the subject is the network, not a training beside shadows.
+    fast = {**FAST, "threshold": 0.5}
     with pytest.warns(UserWarning, match="interrupted at epoch 4"):
-        sel = SGDSupportSelector(**FAST).fit(X, y)
+        sel = SGDSupportSelector(**fast).fit(X, y)
     assert sel.n_iter_ == 3 and sel.importances_history_.shape[0] == 3
     assert len(sel.loss_curve_) == 3
 
@@ -370,7 +376,7 @@ def test_keyboard_interrupt_keeps_the_trained_network(monkeypatch):
     # are exactly the 10 epochs of an uninterrupted fit.
     monkeypatch.setattr(_engine.CPUEngine, "epoch", original)
     sel.set_params(warm_start=True, max_iter=7).fit(X, y)
-    whole = SGDSupportSelector(**{**FAST, "max_iter": 10}).fit(X, y)
+    whole = SGDSupportSelector(**{**fast, "max_iter": 10}).fit(X, y)
     assert sel.n_iter_ == 10
     np.testing.assert_array_equal(sel.feature_importances_, whole.feature_importances_)
     np.testing.assert_array_equal(sel.coefs_[0], whole.coefs_[0])
@@ -459,3 +465,105 @@ def test_float_target_of_many_whole_values_is_regression():
     assert SGDSupportSelector(**FAST).fit(X, y).task_ == "regression"
     few = np.floor(np.clip(y / 50, 0, 4))  # 5 whole float values: labels
     assert SGDSupportSelector(**FAST).fit(X, few).task_ == "classification"
+
+
+def probe_data(seed=0):
+    # Twelve real columns of graded strength (nothing stands out of a shrunk
+    # mass) and twelve permutation probes.
+    rng = np.random.RandomState(seed)
+    real = rng.normal(size=(400, 12))
+    y = real @ np.linspace(1.0, 0.2, 12) + 0.3 * rng.normal(size=400)
+    probes = np.column_stack([rng.permutation(c) for c in real.T])
+    return np.hstack([real, probes]), y
+
+
+def test_auto_trains_beside_shadows_when_nothing_stands_out():
+    X, y = probe_data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sel = SGDSupportSelector(random_state=0).fit(X, y)
+    # 24 columns: 3 shadows of each, 72 in all; the network reported is the
+    # one trained beside them, restricted to the real columns.
+    assert sel.shadow_importances_.shape == (72,)
+    assert sel.coefs_[0].shape == (24, 16)
+    assert sel.importances_history_.shape == (300, 24)
+    assert sel.mean_.shape == sel.scale_.shape == (24,)
+    kept = sel.get_support()
+    assert not kept[12:].any() and kept[:12].sum() >= 6
+    assert sel.threshold_ > sel.shadow_importances_.max()
+    assert np.all(sel.feature_importances_[kept] > sel.shadow_importances_.max())
+    assert sel.score(X, y) > 0.8
+    np.testing.assert_array_equal(
+        sel.feature_importances_,
+        late_mean(sel.importances_history_),
+    )
+    # Reproducible, and a numeric threshold trains the network without them.
+    again = SGDSupportSelector(random_state=0).fit(X, y)
+    np.testing.assert_array_equal(again.feature_importances_, sel.feature_importances_)
+    np.testing.assert_array_equal(again.shadow_importances_, sel.shadow_importances_)
+    plain = SGDSupportSelector(random_state=0, threshold=0.1).fit(X, y)
+    assert plain.shadow_importances_ is None
+    # Once the shadows have been trained, another threshold reads them no more.
+    assert sel.set_params(threshold="median").get_support().sum() == 12
+
+
+def test_no_shadows_when_something_stands_out():
+    X, y = make_friedman1(n_samples=1000, n_features=10, random_state=0)
+    sel = SGDSupportSelector(random_state=0).fit(X, y)
+    assert sel.shadow_importances_ is None
+
+
+def test_interrupted_shadow_training_keeps_the_plain_network(monkeypatch):
+    from sgdselect import _engine
+
+    X, y = probe_data()
+    original = _engine.CPUEngine.epoch
+    plain = SGDSupportSelector(**{**FAST, "threshold": 0.0}).fit(X, y)
+    calls = {"n": 0}
+
+    def interrupted(self):
+        calls["n"] += 1
+        if calls["n"] == FAST["max_iter"] + 2:  # in the training with shadows
+            raise KeyboardInterrupt
+        return original(self)
+
+    monkeypatch.setattr(_engine.CPUEngine, "epoch", interrupted)
+    with pytest.warns(UserWarning) as caught:
+        sel = SGDSupportSelector(**FAST).fit(X, y)
+    messages = [str(w.message) for w in caught]
+    assert "keeps the network trained without shadows" in messages[0]
+    assert "found no feature standing out (none 3 robust SDs" in messages[1]
+    assert sel.shadow_importances_ is None
+    np.testing.assert_array_equal(sel.feature_importances_, plain.feature_importances_)
+
+
+@pytest.mark.parametrize(
+    "importances, shadows, kept",
+    [
+        ([3.0, 2.0, 1.0, 0.5], [1.5, 0.2], [True, True, False, False]),
+        ([3.0, 1.5, 1.0], [1.5], [True, False, False]),  # a tie is not a win
+        ([1.0, 0.9], [2.0, 0.1], [True, False]),  # none wins: the largest only
+        ([0.0, 0.0], [0.0], [False, False]),  # nothing learned: nothing kept
+    ],
+)
+def test_shadow_threshold(importances, shadows, kept):
+    from sgdselect._support import auto_fell_back, shadow_threshold
+
+    cut = shadow_threshold(importances, shadows)
+    assert (np.asarray(importances) >= cut).tolist() == kept
+    assert auto_fell_back(importances, shadow_importances=shadows) is (
+        kept == [True, False]
+    )
+
+
+def test_with_shadows_permutes_each_column():
+    from sgdselect._support import n_shadow_copies, with_shadows
+
+    X = np.arange(40, dtype=np.float32).reshape(10, 4)
+    assert n_shadow_copies(4) == 13 and n_shadow_copies(60) == 1
+    out = with_shadows(X, np.random.default_rng(0), n_copies=2)
+    assert out.shape == (10, 12) and out.dtype == np.float32
+    np.testing.assert_array_equal(out[:, :4], X)
+    for k in range(4, 12):
+        np.testing.assert_array_equal(np.sort(out[:, k]), X[:, k % 4])
+        assert not np.array_equal(out[:, k], X[:, k % 4])
