@@ -643,12 +643,14 @@ def _text_report(args, selector, X, kept, elapsed):
     task = selector.task_
     if task == "classification":
         task += f", {len(selector.classes_)} classes"
+    shadows = selector.shadow_importances_
+    against = "" if shadows is None else f", against {len(shadows)} shadows"
     head = (
         f"{args.data}: {X.shape[0]} rows, {X.shape[1]} features, target "
         f"{args.target!r} ({task}).\n"
         f"Selected {len(kept)} of {X.shape[1]} features in {elapsed:.1f} s "
-        f"({selector.n_iter_} epochs, threshold {selector.threshold_:.3g}): "
-        f"{', '.join(kept)}"
+        f"({selector.n_iter_} epochs, threshold {selector.threshold_:.3g}"
+        f"{against}): {', '.join(kept)}"
     )
     table = importance_table(
         selector.feature_importances_, selector.get_support(), names=list(X.columns)
@@ -680,6 +682,11 @@ def _json_report(args, selector, X, kept, elapsed, interrupted):
             )
         ),
         "threshold": _json_float(selector.threshold_),
+        "shadow_importances": (
+            None
+            if selector.shadow_importances_ is None
+            else [float(v) for v in selector.shadow_importances_]
+        ),
         "n_iter": int(selector.n_iter_),
         "fit_time_s": round(elapsed, 4),
         "interrupted": interrupted,

@@ -101,6 +101,7 @@ def test_select_parquet_json_report(capsys, data_dir):
         min(kept) >= rep["threshold"] > max(rep["importances"][f] for f in FEATURES[3:])
     )
     assert rep["n_iter"] == 100 and rep["fit_time_s"] > 0
+    assert rep["shadow_importances"] is None  # the support stood out by itself
     assert (rep["task"], rep["n_samples"], rep["n_features"]) == ("regression", 300, 8)
     assert rep["interrupted"] is False
     params = rep["parameters"]
@@ -201,6 +202,7 @@ def test_warnings_are_one_line_each(capsys, data_dir, tmp_path):
     status, out, err = run(capsys, *noise_args, "--batch-size", "full")
     assert status == 0
     assert "Selected 1 of 8 features" in out
+    assert "against 56 shadows)" in out
     assert err.startswith("sgdselect: warning: --threshold auto found no feature")
     assert "--learning-rate" in err and "--max-features" in err
     assert err.count("\n") == 1
