@@ -7,7 +7,8 @@ Writes ``docs/benchmarks/scaling.md`` and, when matplotlib is installed, the
 log-log figures ``docs/benchmarks/scaling_n.png`` and ``scaling_d.png``
 (``--quick`` writes to a temporary folder unless ``--out-dir`` is given).
 
-* Time: ``SGDSupportSelector(batch_size=64, max_iter=1, random_state=0).fit``,
+* Time: ``SGDSupportSelector(batch_size=64, max_iter=1, threshold=0.0,
+  random_state=0).fit`` (a numeric threshold: one training, see below),
   one epoch, so the number of steps grows with n, against n (d = 50) and
   against d (n = 10**4), one thread; a line fitted to log(time) against
   log(size) gives the scaling exponent (1 is linear).
@@ -66,8 +67,10 @@ def _estimator(kind):
     from sgdselect import GDSupportSelector, SGDSupportSelector
 
     if kind == "sgd":
-        return SGDSupportSelector(batch_size=64, max_iter=1, random_state=0)
-    return GDSupportSelector(max_iter=1, random_state=0)
+        return SGDSupportSelector(
+            batch_size=64, max_iter=1, threshold=0.0, random_state=0
+        )
+    return GDSupportSelector(max_iter=1, threshold=0.0, random_state=0)
 
 
 def _warm_up(kind):
@@ -240,7 +243,8 @@ def render(cfg, by_n, by_d, mem, out_dir, wall):
         "(Numba compilation excluded). *column statistics* is the internal "
         "`sgdselect._selector.column_stats(X)` (means and standard deviations "
         "that every fit computes before training) timed alone. Time is "
-        "`SGDSupportSelector(batch_size=64, max_iter=1, random_state=0).fit(X, y)`, "
+        "`SGDSupportSelector(batch_size=64, max_iter=1, threshold=0.0, "
+        "random_state=0).fit(X, y)`, "
         "one epoch (ceil(n/64) steps), everything in `fit` included; each point "
         f"is the best of {cfg['repeat']} fits on the same X in one process (the "
         "first large fit of a process can be markedly slower: column *first "
@@ -368,8 +372,12 @@ def render(cfg, by_n, by_d, mem, out_dir, wall):
         "current RSS just before `fit` (`/proc/self/clear_refs`, Linux) and reads "
         "`VmHWM` after. Target: fit's peak below 1.5x the size of X plus the "
         "model, i.e. extra / X.nbytes well under 0.5. Estimators: "
-        "`SGDSupportSelector(batch_size=64, max_iter=1)` and "
-        "`GDSupportSelector(max_iter=1)`.",
+        "`SGDSupportSelector(batch_size=64, max_iter=1, threshold=0.0)` and "
+        "`GDSupportSelector(max_iter=1, threshold=0.0)`. A numeric threshold "
+        'trains one network; where nothing stands out, `threshold="auto"` '
+        "trains a second one beside shadows, on a copy of X with "
+        "`ceil(50 / d)` permuted copies of every column: (1 + ceil(50 / d)) "
+        "times the size of X more, and that much more time.",
         "",
     ]
     mem_sec += table(

@@ -97,6 +97,12 @@ def clamp(x, lo, hi):
     return max(lo, min(hi, x))
 
 
+# Every sgdselect fit timed here trains one network: with a numeric threshold.
+# threshold="auto" trains a second one beside shadows (2-4x the columns) when
+# nothing stands out, which would time the rule, not the engine.
+ONE_TRAINING = 0.0
+
+
 # ------------------------------------------------------- the three trainers
 def time_sgdselect(X, y, b, target_s):
     """Per-step time of SGDSupportSelector.fit, Numba compilation excluded."""
@@ -109,6 +115,7 @@ def time_sgdselect(X, y, b, target_s):
             hidden_layer_sizes=(HIDDEN,),
             batch_size=b,
             max_iter=epochs,
+            threshold=ONE_TRAINING,
             random_state=0,
         ).fit(X, y)
 
@@ -283,10 +290,11 @@ def _time_default_fit(X, y, cfg):
 
     default = SGDSupportSelector(random_state=0)
     full = default.max_iter
-    SGDSupportSelector(random_state=0, max_iter=1).fit(X, y)  # warm-up
-    t1 = best_of(lambda: SGDSupportSelector(random_state=0, max_iter=1).fit(X, y), 1)
+    one = dict(random_state=0, threshold=ONE_TRAINING)
+    SGDSupportSelector(max_iter=1, **one).fit(X, y)  # warm-up
+    t1 = best_of(lambda: SGDSupportSelector(max_iter=1, **one).fit(X, y), 1)
     epochs = int(clamp(cfg["default_fit_budget_s"] // t1, 1, full))
-    est = SGDSupportSelector(random_state=0, max_iter=epochs)
+    est = SGDSupportSelector(max_iter=epochs, **one)
     t = best_of(lambda: est.fit(X, y), 1)
     return {
         "time": t * full / epochs,
@@ -437,7 +445,7 @@ def worker_gd(cfg, threads):
     X, y = make_data(n, d)
     rate = matmul_rate(cfg["matmul_size"])
     # The network of the issue's target (and of step_flops), not the default.
-    net = dict(hidden_layer_sizes=(HIDDEN,), random_state=0)
+    net = dict(hidden_layer_sizes=(HIDDEN,), threshold=ONE_TRAINING, random_state=0)
     GDSupportSelector(max_iter=1, **net).fit(X, y)  # warm-up
     t_fit = best_of(lambda: GDSupportSelector(max_iter=steps, **net).fit(X, y), 1)
     out = {
@@ -728,7 +736,12 @@ def bench_cv(n, n_features, learning_rates, batch_sizes, cv, max_iter, threads):
     # Warm-up so that neither side pays for Numba's compilation / cache load.
     SGDSupportSelector(max_iter=1, random_state=0).fit(X[:200], y[:200])
     search = GridSearchCV(
-        SGDSupportSelector(hidden_layer_sizes=(64,), max_iter=max_iter, random_state=0),
+        SGDSupportSelector(
+            hidden_layer_sizes=(64,),
+            max_iter=max_iter,
+            threshold=ONE_TRAINING,
+            random_state=0,
+        ),
         grid,
         cv=cv,
     )
@@ -758,6 +771,7 @@ def bench_cv(n, n_features, learning_rates, batch_sizes, cv, max_iter, threads):
             batch_sizes=list(batch_sizes),
             cv=cv,
             max_iter=max_iter,
+            threshold=ONE_TRAINING,
             random_state=0,
         )
         t0 = time.perf_counter()
