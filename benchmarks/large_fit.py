@@ -16,8 +16,8 @@ figure where the reset is not allowed. The bound of the engine issue is
 
 Rows:
 
-* ``SGDSupportSelector(max_iter=1, threshold=0.0)``: one epoch of SGD at the default batch
-  size (n / 4 steps), X in memory.
+* ``SGDSupportSelector(max_iter=1, threshold=0.0)``: one epoch of SGD at the
+  default batch size (n / 4 steps), X in memory.
 * ``GDSupportSelector(max_iter=5, threshold=0.0)``: five full-batch steps, X
   in memory.
 * ``partial_fit`` streaming: the same X written to a raw float32 file and
