@@ -280,13 +280,14 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         if this training was interrupted.
         """
         seed = self._draw_seed()
-        if self.verbose:
-            print(
-                "threshold='auto': no feature stands out; training again with a "
-                "permuted copy of every column to cut against"
-            )
         n_features = X.shape[1]
         n_copies = n_shadow_copies(n_features)
+        if self.verbose:
+            print(
+                "threshold='auto': no feature stands out; training again beside "
+                f"{n_copies} permuted {'copy' if n_copies == 1 else 'copies'} of "
+                "every column, to cut against"
+            )
         X_aug = with_shadows(X, np.random.default_rng([seed, 1]), n_copies)
         aug = Layout(((1 + n_copies) * n_features, *layout.sizes[1:]))
         state = self._fresh_state(aug, X_aug, targets)

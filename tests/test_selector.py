@@ -507,6 +507,14 @@ def test_auto_trains_beside_shadows_when_nothing_stands_out():
     assert sel.set_params(threshold="median").get_support().sum() == 12
 
 
+def test_verbose_says_when_it_trains_beside_shadows(capsys):
+    X, y = probe_data()
+    SGDSupportSelector(verbose=2, **{**FAST, "max_iter": 2}).fit(X, y)
+    out = capsys.readouterr().out
+    assert "training again beside 3 permuted copies of every column" in out
+    assert out.count("epoch 2: loss=") == 2
+
+
 def test_no_shadows_when_something_stands_out():
     X, y = make_friedman1(n_samples=1000, n_features=10, random_state=0)
     sel = SGDSupportSelector(random_state=0).fit(X, y)
