@@ -98,8 +98,9 @@ def clamp(x, lo, hi):
 
 
 # Every sgdselect fit timed here trains one network: with a numeric threshold.
-# threshold="auto" trains a second one beside shadows (2-4x the columns) when
-# nothing stands out, which would time the rule, not the engine.
+# threshold="auto" trains a second one beside shadows (1 + ceil(50 / d) times
+# the columns) when nothing stands out, which would time the rule, not the
+# engine.
 ONE_TRAINING = 0.0
 
 
