@@ -288,7 +288,16 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
                 f"{n_copies} permuted {'copy' if n_copies == 1 else 'copies'} of "
                 "every column, to cut against"
             )
-        X_aug = with_shadows(X, np.random.default_rng([seed, 1]), n_copies)
+        try:
+            X_aug = with_shadows(X, np.random.default_rng([seed, 1]), n_copies)
+        except MemoryError as exc:
+            raise MemoryError(
+                "threshold='auto' found no feature standing out and needs a "
+                f"copy of X with {n_copies} shadow(s) of every column to cut "
+                f"against ({(1 + n_copies) * X.nbytes / 2**30:.2f} GiB), which "
+                "did not fit in memory. Pass a numeric threshold or "
+                "max_features, or fit on fewer rows."
+            ) from exc
         aug = Layout(((1 + n_copies) * n_features, *layout.sizes[1:]))
         state = self._fresh_state(aug, X_aug, targets)
         interrupted = self._run_epochs(

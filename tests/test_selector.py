@@ -575,3 +575,17 @@ def test_with_shadows_permutes_each_column():
     for k in range(4, 12):
         np.testing.assert_array_equal(np.sort(out[:, k]), X[:, k % 4])
         assert not np.array_equal(out[:, k], X[:, k % 4])
+
+
+def test_shadow_copy_out_of_memory_says_what_to_do(monkeypatch):
+    import sgdselect._selector as selector_module
+
+    def no_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(selector_module, "with_shadows", no_memory)
+    X, y = probe_data()
+    with pytest.raises(MemoryError, match="Pass a numeric threshold or max_features"):
+        SGDSupportSelector(**FAST).fit(X, y)
+    # A numeric threshold never builds the copy.
+    SGDSupportSelector(threshold=0.5, **FAST).fit(X, y)
