@@ -72,7 +72,8 @@ def plot_importances(selector, *, feature_names=None, support=None, ax=None):
 
     One bar per feature of ``selector.feature_importances_``: the selected
     features in color, the others in grey, and the importance cut
-    ``selector.threshold_`` as a horizontal line. When the true support is
+    ``selector.threshold_`` as a horizontal line (its label says when
+    ``threshold="auto"`` cut against shadows). When the true support is
     known, its features are marked with a star above their bars.
 
     Parameters
@@ -125,14 +126,21 @@ def plot_importances(selector, *, feature_names=None, support=None, ax=None):
         _patch(_MUTED, "not selected"),
     ]
     threshold = float(selector.threshold_)
+    shadows = getattr(selector, "shadow_importances_", None)
     if np.isfinite(threshold):
+        label = f"threshold ({threshold:.3g})"
+        if shadows is not None and getattr(selector, "threshold", None) in (
+            None,
+            "auto",
+        ):
+            label = f"threshold ({threshold:.3g}, against {len(shadows)} shadows)"
         handles.append(
             ax.axhline(
                 threshold,
                 color=_THRESHOLD,
                 linestyle="--",
                 linewidth=1,
-                label=f"threshold ({threshold:.3g})",
+                label=label,
             )
         )
     if support is not None:
