@@ -1079,9 +1079,10 @@ class SGDSupportSelector(_IncrementalSupportSelector):
     then trains a fresh network (same parameters and seed) on ``X`` with
     shadows appended: copies of every column with their rows permuted, which
     keep each column's distribution and lose its relation to the target,
-    enough of them (at least 50) that a feature unrelated to the target beats
-    them all with probability at most 1/51. It keeps the features whose
-    importance beats every shadow's (Boruta's rule, one round), and reports
+    enough of them (at least 50) that a feature independent of the target
+    and of the other features beats them all with probability at most 1/51.
+    It keeps the features whose importance beats every shadow's (Boruta's
+    rule, one round), and reports
     that network, its shadow inputs fixed at their mean (``coefs_``,
     ``feature_importances_``, ``shadow_importances_``). This costs a second
     fit, on ``(1 + ceil(50 / n_features)) * n_features`` columns held in

@@ -19,8 +19,9 @@ AUTO_Z = 3.0
 # above holds at most half the features.
 AUTO_GAP = 1.5
 # Shadows trained beside the real columns when nothing stands out: at least
-# this many, so that a column unrelated to the target beats them all with
-# probability at most 1 / (MIN_SHADOWS + 1), under 2%.
+# this many, so that a column independent of the target and of the other
+# columns (exchangeable with its shadows) beats them all with probability at
+# most 1 / (MIN_SHADOWS + 1), under 2%.
 MIN_SHADOWS = 50
 # Importances are the column norms averaged over this last fraction of epochs.
 LATE_FRACTION = 0.2
