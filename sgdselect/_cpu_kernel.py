@@ -19,6 +19,8 @@ import numpy as np
 import scipy.linalg.cython_blas  # noqa: F401
 from numba import njit
 
+from sgdselect._network import SQUARE_SCALE
+
 # Reassociation lets reductions (gradient norms, sums) vectorize; unlike full
 # fastmath it keeps NaN and inf semantics, which divergence detection needs.
 _REDUCE = {"reassoc", "contract"}
@@ -67,13 +69,26 @@ def _tanh(x):
     return x * p / q
 
 
+# (z**2 - 1) * _SQ_SCALE: a standardized feature's square input (see
+# sgdselect._network.network_inputs).
+_SQ_SCALE = np.float32(SQUARE_SCALE)
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
 def _gather(X, rows, mean, inv_scale, out):
-    # Standardize on the fly: X is never copied, whatever its size.
+    # Standardize on the fly: X is never copied, whatever its size. When
+    # ``out`` is twice as wide as X, the network also reads the squares.
+    d = X.shape[1]
+    squares = out.shape[1] == 2 * d
     for i in range(rows.shape[0]):
         r = rows[i]
-        for j in range(X.shape[1]):
+        for j in range(d):
             out[i, j] = (X[r, j] - mean[j]) * inv_scale[j]
+        if squares:
+            for j in range(d):
+                z = out[i, j]
+                sq = (z * z - np.float32(1.0)) * _SQ_SCALE
+                out[i, d + j] = sq if inv_scale[j] != 0 else np.float32(0.0)
 
 
 @njit(cache=True, nogil=True, error_model="numpy", fastmath=True)

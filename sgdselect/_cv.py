@@ -9,7 +9,7 @@ from sklearn.base import _fit_context
 from sklearn.model_selection import check_cv
 
 from sgdselect._engine import resolve_device
-from sgdselect._network import Layout, forward
+from sgdselect._network import Layout, forward, network_inputs
 from sgdselect._selector import (
     _ATTRIBUTES_DOC,
     SGDSupportSelector,
@@ -40,7 +40,7 @@ _REFIT_ATTRIBUTES = (
     "_y_mean",
     "_y_scale",
     "_y_std",
-    "_layout_sizes",
+    "_layout",
     "_shuffle_rng",
 )
 
@@ -160,6 +160,7 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
         weight_decay=1e-3,
         max_grad_norm=1.0,
         init_scale=0.3,
+        input_squares=True,
         label_noise=0.0,
         task="auto",
         threshold="auto",
@@ -178,6 +179,7 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
         self.weight_decay = weight_decay
         self.max_grad_norm = max_grad_norm
         self.init_scale = init_scale
+        self.input_squares = input_squares
         self.label_noise = label_noise
         self.task = task
         self.threshold = threshold
@@ -210,7 +212,9 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
         cv = check_cv(self.cv, y, classifier=targets["task_"] == "classification")
         splits = list(cv.split(X, y))
         seed = self._draw_seed()
-        layout = Layout((X.shape[1], *hidden, Y.shape[1]))
+        layout = Layout.for_features(
+            X.shape[1], hidden, Y.shape[1], self.input_squares
+        )
         folds = [self._fold(X, Y, loss, train, test) for train, test in splits]
 
         candidates = [(b, lr) for b in batch_sizes for lr in learning_rates]
@@ -341,7 +345,9 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
         coefs = [layout.weight(flat, i) for i in range(layout.n_layers)]
         intercepts = [layout.bias(flat, i) for i in range(layout.n_layers)]
         test = fold["test"]
-        A = (X[test] - fold["mean"]) * _inverse(fold["scale"])
+        A = network_inputs(
+            X[test], fold["mean"], _inverse(fold["scale"]), layout.input_squares
+        )
         out = forward(coefs, intercepts, A, self.activation)
         y_mean, y_scale = fold["y"]
         fold_targets = {**targets, "_y_mean": y_mean, "_y_scale": y_scale}

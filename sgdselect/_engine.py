@@ -17,7 +17,7 @@ import functools
 import numpy as np
 
 from sgdselect import _cpu_kernel
-from sgdselect._network import ACTIVATIONS, LOSSES, Layout, column_norms
+from sgdselect._network import ACTIVATIONS, LOSSES, SQUARE_SCALE, Layout, column_norms
 
 # Rows per forward/backward chunk: bounds the activation buffers, so that a
 # full-batch step over 10**6 rows needs kilobytes, not gigabytes, of scratch.
@@ -271,7 +271,8 @@ class CPUEngine(_BaseEngine):
         rows, n = self.rows[m], self.X.shape[0]
         x_mean, x_inv = self._x_stats
         ok = (
-            self.batch_size >= n
+            not self.layout.input_squares
+            and self.batch_size >= n
             and len(rows) == n
             and self.X.dtype == np.float32
             and self.X.flags.c_contiguous
@@ -380,6 +381,10 @@ class TorchEngine(_BaseEngine):
         x_mean, x_inv, y_mean, y_inv = self._stats
         n_layers = lay.n_layers
         A = (self.X[rows] - x_mean) * x_inv
+        if lay.input_squares:
+            # As the CPU kernel's gather: (z**2 - 1) / sqrt(2), 0 where constant.
+            square = torch.where(x_inv != 0, (A * A - 1.0) * SQUARE_SCALE, 0.0)
+            A = torch.cat([A, square], dim=2)
         acts = [A]
         for layer in range(n_layers):
             W = lay.weight(self.params, layer)

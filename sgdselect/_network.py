@@ -4,6 +4,13 @@ All parameters of one network live in one contiguous float32 row, so that a
 group of networks is a 2-D array ``(n_models, n_params)`` that the training
 engine can update in place. The first layer's weights come first, which makes
 the per-feature column norms a cheap view.
+
+With ``input_squares``, the network reads each standardized feature ``z``
+twice: as ``z`` and as its centred square ``(z**2 - 1) / sqrt(2)`` (the second
+Hermite polynomial, unit variance for a Gaussian feature). The first layer
+then has ``2 * n_features`` input rows, feature ``j``'s at ``j`` and
+``n_features + j``, and a feature's importance is the norm of both rows
+together.
 """
 
 from dataclasses import dataclass
@@ -13,6 +20,9 @@ import numpy as np
 ACTIVATIONS = {"linear": 0, "relu": 1, "tanh": 2}
 LOSSES = {"squared_error": 0, "log_loss": 1}
 
+# (z**2 - 1) * SQUARE_SCALE has unit variance for a standard Gaussian z.
+SQUARE_SCALE = float(1.0 / np.sqrt(2.0))
+
 # Gain of the Kaiming-normal init for each activation (He et al., 2015).
 _GAINS = {"linear": 1.0, "relu": np.sqrt(2.0), "tanh": 5.0 / 3.0}
 
@@ -21,13 +31,33 @@ _GAINS = {"linear": 1.0, "relu": np.sqrt(2.0), "tanh": 5.0 / 3.0}
 class Layout:
     """Where each layer's weights and biases sit in the flat parameter row.
 
-    ``sizes`` is ``(n_features, *hidden_layer_sizes, n_outputs)``. Layer ``l``
+    ``sizes`` is ``(n_inputs, *hidden_layer_sizes, n_outputs)``. Layer ``l``
     maps ``sizes[l]`` inputs to ``sizes[l + 1]`` outputs with a weight matrix of
     shape ``(sizes[l], sizes[l + 1])`` stored row-major at ``weight_offsets[l]``
-    and a bias at ``bias_offsets[l]``.
+    and a bias at ``bias_offsets[l]``. ``n_inputs`` is ``n_features``, or
+    ``2 * n_features`` with ``input_squares`` (see the module docstring).
     """
 
     sizes: tuple
+    input_squares: bool = False
+
+    @classmethod
+    def for_features(cls, n_features, hidden, n_outputs, input_squares=False):
+        """The layout of a network reading ``n_features`` features."""
+        n_inputs = 2 * n_features if input_squares else n_features
+        return cls((n_inputs, *hidden, n_outputs), bool(input_squares))
+
+    @property
+    def n_features(self):
+        return self.sizes[0] // 2 if self.input_squares else self.sizes[0]
+
+    def input_rows(self, features):
+        """First-layer rows of ``features`` (an index array or a boolean mask
+        over the features): the linear rows, then the squares' rows."""
+        index = np.arange(self.n_features)[features]
+        if not self.input_squares:
+            return index
+        return np.concatenate([index, index + self.n_features])
 
     @property
     def n_layers(self):
@@ -86,12 +116,30 @@ def init_params(layout, rngs, *, activation, init_scale):
 
 
 def column_norms(layout, params):
-    """Euclidean norm of each input feature's first-layer weights.
+    """Euclidean norm of each input feature's first-layer weights (with
+    ``input_squares``, of its two rows together).
 
     Returns an array of shape ``(n_models, n_features)`` in float64.
     """
     w = layout.weight(np.atleast_2d(params), 0).astype(np.float64)
-    return np.sqrt(np.einsum("mij,mij->mi", w, w))
+    sq = np.einsum("mij,mij->mi", w, w)
+    if layout.input_squares:
+        d = layout.n_features
+        sq = sq[:, :d] + sq[:, d:]
+    return np.sqrt(sq)
+
+
+def network_inputs(X, mean, inv_scale, input_squares):
+    """The network's inputs for raw ``X`` (float64): the standardized
+    features ``Z = (X - mean) * inv_scale``, and with ``input_squares`` their
+    squares ``(Z**2 - 1) / sqrt(2)`` after them. A constant column
+    (``inv_scale`` 0) gets a zero square, as its zero ``Z``."""
+    Z = (np.asarray(X, dtype=np.float64) - mean) * inv_scale
+    if not input_squares:
+        return Z
+    square = (Z * Z - 1.0) * SQUARE_SCALE
+    square[:, np.asarray(inv_scale) == 0] = 0.0
+    return np.hstack([Z, square])
 
 
 def forward(coefs, intercepts, A, activation):

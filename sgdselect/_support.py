@@ -18,6 +18,10 @@ AUTO_Z = 3.0
 # above it is at least this many times the strongest below, and the group
 # above holds at most half the features.
 AUTO_GAP = 1.5
+# Below such a clear gap, a feature must lie this many robust standard
+# deviations above the median to count as well: the largest of several
+# hundred shrunk columns reaches AUTO_Z by chance alone.
+AUTO_Z_BELOW_GAP = 4.0
 # Shadows trained beside the real columns when nothing stands out: at least
 # this many, so that a column independent of the target and of the other
 # columns (exchangeable with its shadows) beats them all with probability at
@@ -27,7 +31,7 @@ MIN_SHADOWS = 50
 LATE_FRACTION = 0.2
 
 
-def auto_threshold(importances, z=AUTO_Z, gap=AUTO_GAP):
+def auto_threshold(importances, z=AUTO_Z, gap=AUTO_GAP, z_below_gap=AUTO_Z_BELOW_GAP):
     """The cut between the features that stand out and the shrunk mass.
 
     SGD's implicit regularization shrinks the first-layer columns of
@@ -43,6 +47,14 @@ def auto_threshold(importances, z=AUTO_Z, gap=AUTO_GAP):
        the features and its weakest feature is at least ``gap`` times the
        strongest below: a clear gap, which the first set misses when there
        are too few features for a robust spread.
+
+    When there is such a clear gap, the first set only counts at
+    ``z_below_gap`` (4) robust standard deviations: with a gap showing where
+    the signal is, the mass's own tail (its largest of 45 to 500 columns
+    lies near 3 by chance) must not add features below it. Measured with
+    ``input_squares`` on three draws of the synthetic suite: mean F1 0.973
+    against 0.947 at 3 (the extra features were all noise columns at 3.0 to
+    3.3).
 
     If both are empty, the most important feature is kept.
 
@@ -62,7 +74,7 @@ def auto_threshold(importances, z=AUTO_Z, gap=AUTO_GAP):
     if positive.size == 1:
         return positive[0]
     logs = np.log(positive)
-    k = max(_count_standing_out(logs, z, gap), 1)
+    k = max(_count_standing_out(logs, z, gap, z_below_gap), 1)
     if k == positive.size:
         return positive[-1]
     return float(np.exp(0.5 * (logs[k - 1] + logs[k])))
@@ -121,16 +133,15 @@ def _sorted_positive(importances):
     return np.sort(scores[scores > 0])[::-1]
 
 
-def _count_standing_out(logs, z, gap):
+def _count_standing_out(logs, z, gap, z_below_gap=AUTO_Z_BELOW_GAP):
     """How many of the sorted (descending) ``logs`` stand out: the larger of
     the robust outliers and a clear top group (see :func:`auto_threshold`)."""
     median = np.median(logs)
     spread = 1.4826 * np.median(np.abs(logs - median))
-    k = int(np.count_nonzero(logs > median + z * spread))
     split = _otsu_split(logs)
     if split <= logs.size / 2 and logs[split - 1] - logs[split] >= np.log(gap):
-        k = max(k, split)
-    return k
+        return max(split, int(np.count_nonzero(logs > median + z_below_gap * spread)))
+    return int(np.count_nonzero(logs > median + z * spread))
 
 
 def _otsu_split(values):

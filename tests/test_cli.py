@@ -223,9 +223,10 @@ def test_interrupted_training_still_reports(capsys, data_dir, monkeypatch):
     status, out, err = run(capsys, "select", data_dir / "data.csv", "-t", "y", "--json")
     assert status == 130
     assert json.loads(out)["n_iter"] == 4 and json.loads(out)["interrupted"] is True
-    assert err == (
+    # (Four epochs may not separate anything yet: a fall-back warning may follow.)
+    assert err.splitlines()[0] == (
         "sgdselect: training was interrupted (Ctrl-C) after 4 epochs; the results "
-        "are those of the network as trained so far\n"
+        "are those of the network as trained so far"
     )
 
 

@@ -5,17 +5,22 @@ import pytest
 import torch
 
 from sgdselect._engine import CPUEngine, TorchEngine
-from sgdselect._network import Layout, init_params
+from sgdselect._network import Layout, init_params, network_inputs
 
 
-def _problem(loss, k, n=96, d=5, seed=0):
+def _problem(loss, k, n=96, d=5, seed=0, constant=None):
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, d)) * 3 + 1
     if loss == "squared_error":
         Y = rng.normal(size=(n, k)).astype(np.float32)
     else:
         Y = np.eye(k, dtype=np.float32)[rng.integers(0, k, n)]
-    return X, Y, X.mean(0), 1 / X.std(0)
+    inv = 1 / X.std(0)
+    if constant is not None:
+        # A constant column: standardized to 0 (inverse scale 0), as the
+        # selector does; its square input must be 0 too, not -1 / sqrt(2).
+        X[:, constant], inv[constant] = 7.0, 0.0
+    return X, Y, X.mean(0), inv
 
 
 def _make(cls, X, Y, mean, inv, layout, **kw):
@@ -46,9 +51,10 @@ def _make(cls, X, Y, mean, inv, layout, **kw):
 
 @pytest.mark.parametrize("loss, k", [("squared_error", 2), ("log_loss", 3)])
 @pytest.mark.parametrize("activation", ["relu", "tanh", "linear"])
-def test_one_step_matches_autograd(loss, k, activation):
-    X, Y, mean, inv = _problem(loss, k, n=8)
-    layout = Layout((X.shape[1], 6, 4, k))
+@pytest.mark.parametrize("squares", [False, True], ids=["x", "x-and-squares"])
+def test_one_step_matches_autograd(loss, k, activation, squares):
+    X, Y, mean, inv = _problem(loss, k, n=8, constant=2 if squares else None)
+    layout = Layout.for_features(X.shape[1], (6, 4), k, input_squares=squares)
     p0 = init_params(
         layout, [np.random.default_rng(0)], activation=activation, init_scale=1.0
     )
@@ -68,7 +74,7 @@ def test_one_step_matches_autograd(loss, k, activation):
     engine.epoch()
 
     P = torch.tensor(p0[0], dtype=torch.float64, requires_grad=True)
-    A = torch.tensor((X - mean) * inv)
+    A = torch.tensor(network_inputs(X, mean, inv, squares))
     for layer in range(layout.n_layers):
         A = A @ layout.weight(P, layer) + layout.bias(P, layer)
         if layer < layout.n_layers - 1:
@@ -89,9 +95,10 @@ def test_one_step_matches_autograd(loss, k, activation):
 @pytest.mark.parametrize("activation", ["relu", "tanh"])
 @pytest.mark.parametrize("label_noise", [0.0, 0.5])
 @pytest.mark.parametrize("hidden", [(8,), (8, 8)], ids=["shared-kernel", "deep-kernel"])
-def test_cpu_and_torch_engines_agree(loss, k, activation, label_noise, hidden):
-    X, Y, mean, inv = _problem(loss, k)
-    layout = Layout((X.shape[1], *hidden, k))
+@pytest.mark.parametrize("squares", [False, True], ids=["x", "x-and-squares"])
+def test_cpu_and_torch_engines_agree(loss, k, activation, label_noise, hidden, squares):
+    X, Y, mean, inv = _problem(loss, k, constant=1 if squares else None)
+    layout = Layout.for_features(X.shape[1], hidden, k, input_squares=squares)
     rngs = [np.random.default_rng(s) for s in range(3)]
     p0 = init_params(layout, rngs, activation=activation, init_scale=1.0)
     results = []

@@ -33,30 +33,31 @@ def test_sgd_vs_gd():
     separation = list(ns["separation"].values())
     relevant = ns["relevant"]
     # Ranges checked against seeds 0, 1, 2.
-    # "separates ... by a factor of about 3 (3.3) and keeps exactly the first
+    # "separates ... by a factor of about 4 (3.7) and keeps exactly the first
     # five columns"
-    assert 2.4 < separation[0] < 4.2
+    assert 3.2 < separation[0] < 5.2
     assert sgd.get_support(indices=True).tolist() == [0, 1, 2, 3, 4]
-    # "noise columns' mean norm down by two fifths from the first epoch"
+    # "noise columns' mean norm about halved from the first epoch"
     noise = sgd.importances_history_[:, ~relevant].mean(axis=1)
-    assert 0.5 < noise[-1] / noise[0] < 0.7
+    assert 0.4 < noise[-1] / noise[0] < 0.56
     # "the relevant columns grow over the first twenty or so epochs while the
     # noise columns peak within the first few dozen epochs and then fall to a
     # low level where they stay"
     grown = sgd.importances_history_[19, relevant].mean()
-    assert grown > 1.4 * sgd.importances_history_[0, relevant].mean()
+    assert grown > 1.2 * sgd.importances_history_[0, relevant].mean()
     peak = np.argmax(noise) + 1
-    assert 2 <= peak <= 40
+    assert 1 <= peak <= 40
     assert noise[100:].max() < 0.65 * noise.max()
-    # GD: "fits the training data better", "noise columns shrink by about as
-    # much", "a separation of 0.9 (0.9 to 1.1)", "drops feature 4"
+    # GD: "fits the training data better", "noise columns shrink by less (to
+    # about 0.6)", "a separation of 1.1 (1.1 to 1.2)", "keeps only some of the
+    # five (0, 1 and 3 here)"
     X, y = ns["X"], ns["y"]
     assert gd.score(X, y) > sgd.score(X, y)
     gd_noise = gd.importances_history_[:, ~relevant].mean(axis=1)
-    assert 0.45 < gd_noise[-1] / gd_noise[0] < 0.7
-    assert 0.8 < separation[1] < 1.2
+    assert noise[-1] / noise[0] < gd_noise[-1] / gd_noise[0] < 0.7
+    assert 0.9 < separation[1] < 1.3
     assert separation[0] > 2 * separation[1]
-    assert gd.get_support(indices=True).tolist() == [0, 1, 2, 3]
+    assert gd.get_support(indices=True).tolist() == [0, 1, 3]
 
 
 def test_paper_column_norms():
@@ -126,11 +127,11 @@ def test_selector_figures():
     ns = run_example("plot_selector_figures.py")
     assert ns["selector"].get_support(indices=True).tolist() == [0, 1, 2, 3, 4]
     search = ns["search"]
-    # "Its best cell (b = 4 and eta = 0.05 ..., R² 0.98, with b = 16 and
-    # eta = 0.1 within 0.001 of it) keeps no noise column in its refit, but it
-    # drops feature 4"; seeds 0, 1, 2 all picked (4, 0.05) and kept [0, 1, 2, 3].
+    # "Its best cell (b = 4 and eta = 0.1 ..., R² 0.99, with b = 4 and
+    # eta = 0.05 within 0.002 of it) keeps exactly the five relevant features
+    # in its refit"; a neighbour may win on another machine's rounding.
     best = (search.best_params_["batch_size"], search.best_params_["learning_rate"])
     assert best in {(4, 0.05), (16, 0.1), (4, 0.1)}
-    assert 0.97 < search.best_score_ < 0.99
+    assert 0.98 < search.best_score_ < 0.997
     kept = set(search.get_support(indices=True).tolist())
     assert {0, 1, 2, 3} <= kept <= {0, 1, 2, 3, 4}

@@ -19,7 +19,7 @@ def test_readme_quickstart_runs():
     assert lines[0] == "[0 1 2 3 4]"
     sgd_ratio = float(lines[2].rsplit(" ", 1)[1])
     gd_ratio = float(lines[3].rsplit(" ", 1)[1])
-    assert sgd_ratio > 1 > gd_ratio
+    assert sgd_ratio > 2 * gd_ratio and sgd_ratio > 1.5
     assert float(lines[4]) > 0.8
     assert namespace["search"].best_params_["batch_size"] in (4, 16)
     assert "(4,)" in lines

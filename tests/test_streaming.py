@@ -49,9 +49,11 @@ def test_running_statistics_equal_those_of_the_whole_data():
     np.testing.assert_allclose(selector._y_scale, [y.std()])
 
 
-def test_new_statistics_do_not_change_what_the_network_computes():
+@pytest.mark.parametrize("squares", [True, False], ids=["x-and-squares", "x"])
+def test_new_statistics_do_not_change_what_the_network_computes(squares):
     X, y = regression()
-    selector = SGDSupportSelector(**FAST).partial_fit(X[:100], y[:100])
+    selector = SGDSupportSelector(input_squares=squares, **FAST)
+    selector.partial_fit(X[:100], y[:100])
     before = selector._forward(X[:50]) * selector._y_scale + selector._y_mean
     # A step too small to move the weights: only the re-expression acts.
     selector.set_params(learning_rate=1e-12)

@@ -36,6 +36,7 @@ search = SGDSupportSelectorCV(
     activation="linear",
     init_scale=np.sqrt(2),
     weight_decay=0.0,  # the paper trains without weight decay
+    input_squares=False,  # the paper's network reads the features only
     learning_rates=learning_rates,
     batch_sizes=batch_sizes,
     cv=2,
