@@ -314,6 +314,13 @@ def _add_select_parser(commands):
         "--max-features", type=int, default=None, metavar="K", help="keep at most K"
     )
     est.add_argument(
+        "--no-squares",
+        dest="input_squares",
+        action="store_false",
+        help="the network reads the features only, as in the paper, not also "
+        "their squares (which find even dependences such as x**2 or |x|)",
+    )
+    est.add_argument(
         "--device", default="cpu", help="cpu, cuda, cuda:N or auto (default cpu)"
     )
     est.add_argument(
@@ -538,6 +545,7 @@ def _make_selector(args, verbose):
         max_iter=args.max_iter,
         threshold=args.threshold,
         max_features=args.max_features,
+        input_squares=args.input_squares,
         device=args.device,
         random_state=args.random_state,
         task=args.task,

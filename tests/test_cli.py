@@ -155,6 +155,13 @@ def test_threshold_and_max_features_take_effect(capsys, data_dir):
     assert top["selected"] == [max(importances, key=importances.get)]
 
 
+def test_no_squares(capsys, data_dir):
+    data = data_dir / "data.csv"
+    assert report(capsys, data, "-t", "y", *FAST)["parameters"]["input_squares"]
+    plain = report(capsys, data, "-t", "y", *FAST, "--no-squares")
+    assert plain["parameters"]["input_squares"] is False
+
+
 def test_batch_size_full_and_quiet(capsys, data_dir):
     args = ["select", data_dir / "data.csv", "-t", "y", "--max-iter", "20"]
     rep = report(capsys, *args[1:], "--batch-size", "full")
