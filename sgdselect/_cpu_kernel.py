@@ -19,8 +19,6 @@ import numpy as np
 import scipy.linalg.cython_blas  # noqa: F401
 from numba import njit
 
-from sgdselect._network import SQUARE_SCALE
-
 # Reassociation lets reductions (gradient norms, sums) vectorize; unlike full
 # fastmath it keeps NaN and inf semantics, which divergence detection needs.
 _REDUCE = {"reassoc", "contract"}
@@ -69,15 +67,11 @@ def _tanh(x):
     return x * p / q
 
 
-# (z**2 - 1) * _SQ_SCALE: a standardized feature's square input (see
-# sgdselect._network.network_inputs).
-_SQ_SCALE = np.float32(SQUARE_SCALE)
-
-
 @njit(cache=True, nogil=True, error_model="numpy")
-def _gather(X, rows, mean, inv_scale, out):
+def _gather(X, rows, mean, inv_scale, sq_inv, out):
     # Standardize on the fly: X is never copied, whatever its size. When
-    # ``out`` is twice as wide as X, the network also reads the squares.
+    # ``out`` is twice as wide as X, the network also reads the standardized
+    # squares (z**2 - 1) * sq_inv (see sgdselect._network.network_inputs).
     d = X.shape[1]
     squares = out.shape[1] == 2 * d
     for i in range(rows.shape[0]):
@@ -87,8 +81,7 @@ def _gather(X, rows, mean, inv_scale, out):
         if squares:
             for j in range(d):
                 z = out[i, j]
-                sq = (z * z - np.float32(1.0)) * _SQ_SCALE
-                out[i, d + j] = sq if inv_scale[j] != 0 else np.float32(0.0)
+                out[i, d + j] = (z * z - np.float32(1.0)) * sq_inv[j]
 
 
 @njit(cache=True, nogil=True, error_model="numpy", fastmath=True)
@@ -180,6 +173,7 @@ def _forward_backward(
     noise,
     mean,
     inv_scale,
+    sq_inv,
     y_shift,
     y_inv,
     p,
@@ -201,7 +195,7 @@ def _forward_backward(
     n_layers = sizes.shape[0] - 1
     a_off = 0
     A0 = acts[: n * sizes[0]].reshape(n, sizes[0])
-    _gather(X, rows, mean, inv_scale, A0)
+    _gather(X, rows, mean, inv_scale, sq_inv, A0)
     a_starts = np.empty(n_layers + 1, np.int64)
     a_starts[0] = 0
     a_off = n * sizes[0]
@@ -277,6 +271,7 @@ def run_epoch(
     Y,
     mean,
     inv_scale,
+    sq_inv,
     y_shift,
     y_inv,
     order,
@@ -298,8 +293,10 @@ def run_epoch(
 ):
     """Run one epoch for each active network ``m`` of the group.
 
-    Network ``m`` standardizes inputs with ``mean[m]``, ``inv_scale[m]`` and
-    targets with ``y_shift[m]``, ``y_inv[m]``, as if trained alone on its rows.
+    Network ``m`` standardizes inputs with ``mean[m]``, ``inv_scale[m]`` (and,
+    when its first layer is twice as wide as ``X``, their squares with
+    ``sq_inv[m]``) and targets with ``y_shift[m]``, ``y_inv[m]``, as if
+    trained alone on its rows.
 
     ``order[m, :n_rows[m]]`` are the rows of ``X`` network ``m`` visits this
     epoch, already shuffled, and ``noise[m, i]`` the label noise added to the
@@ -349,6 +346,7 @@ def run_epoch(
                     eps,
                     mean[m],
                     inv_scale[m],
+                    sq_inv[m],
                     y_shift[m],
                     y_inv[m],
                     p,
@@ -492,6 +490,7 @@ def run_epoch_shared(
     Y,
     mean,
     inv_scale,
+    sq_inv,
     y_shift,
     y_inv,
     order,
@@ -580,7 +579,7 @@ def run_epoch_shared(
                 A = direct[c0:c1]
             else:
                 A = A0[:c]
-                _gather(X, rows, mean, inv_scale, A)
+                _gather(X, rows, mean, inv_scale, sq_inv, A)
             np.dot(A, Wf, H)
             _bias_act(H, bf, activation)
             for m in range(n_models):

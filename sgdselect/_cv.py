@@ -19,7 +19,9 @@ from sgdselect._selector import (
     _parameters_doc,
     _rngs_from_seed,
     _score_output,
+    _square_inverse,
     column_stats,
+    square_stats,
 )
 from sgdselect._support import LATE_FRACTION
 
@@ -34,6 +36,7 @@ _REFIT_ATTRIBUTES = (
     "intercepts_",
     "mean_",
     "scale_",
+    "square_scale_",
     "n_samples_seen_",
     "task_",
     "classes_",
@@ -212,9 +215,7 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
         cv = check_cv(self.cv, y, classifier=targets["task_"] == "classification")
         splits = list(cv.split(X, y))
         seed = self._draw_seed()
-        layout = Layout.for_features(
-            X.shape[1], hidden, Y.shape[1], self.input_squares
-        )
+        layout = Layout.for_features(X.shape[1], hidden, Y.shape[1], self.input_squares)
         folds = [self._fold(X, Y, loss, train, test) for train, test in splits]
 
         candidates = [(b, lr) for b in batch_sizes for lr in learning_rates]
@@ -259,12 +260,20 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
     def _fold(self, X, Y, loss, train, test):
         """Per-fold standardization, as a lone fit on ``X[train]`` computes it."""
         mean, scale = column_stats(X[train])
+        squares = square_stats(X[train], mean, scale) if self.input_squares else None
         if loss == "squared_error":
             y_mean, y_scale = column_stats(Y[train], "y")
             y_scale = np.where(y_scale > 0, y_scale, 1.0)
         else:
             y_mean, y_scale = np.zeros(Y.shape[1]), np.ones(Y.shape[1])
-        return dict(train=train, test=test, mean=mean, scale=scale, y=(y_mean, y_scale))
+        return dict(
+            train=train,
+            test=test,
+            mean=mean,
+            scale=scale,
+            square_scale=squares,
+            y=(y_mean, y_scale),
+        )
 
     @staticmethod
     def _groups(members, folds, device):
@@ -300,6 +309,11 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
             rngs=[shuffle_rng for _, shuffle_rng in rngs],
             x_mean=[folds[f]["mean"] for _, f in group],
             x_inv_scale=[_inverse(folds[f]["scale"]) for _, f in group],
+            x_square_inv=(
+                [_inverse(folds[f]["square_scale"]) for _, f in group]
+                if layout.input_squares
+                else None
+            ),
             y_mean=[folds[f]["y"][0] for _, f in group],
             y_inv_scale=[1.0 / folds[f]["y"][1] for _, f in group],
             label_noise=self.label_noise,
@@ -346,7 +360,10 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
         intercepts = [layout.bias(flat, i) for i in range(layout.n_layers)]
         test = fold["test"]
         A = network_inputs(
-            X[test], fold["mean"], _inverse(fold["scale"]), layout.input_squares
+            X[test],
+            fold["mean"],
+            _inverse(fold["scale"]),
+            _square_inverse(fold["square_scale"]),
         )
         out = forward(coefs, intercepts, A, self.activation)
         y_mean, y_scale = fold["y"]

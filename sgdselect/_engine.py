@@ -17,7 +17,7 @@ import functools
 import numpy as np
 
 from sgdselect import _cpu_kernel
-from sgdselect._network import ACTIVATIONS, LOSSES, SQUARE_SCALE, Layout, column_norms
+from sgdselect._network import ACTIVATIONS, LOSSES, Layout, column_norms
 
 # Rows per forward/backward chunk: bounds the activation buffers, so that a
 # full-batch step over 10**6 rows needs kilobytes, not gigabytes, of scratch.
@@ -126,6 +126,7 @@ class _BaseEngine:
         x_inv_scale,
         y_mean,
         y_inv_scale,
+        x_square_inv=None,
         label_noise=0.0,
         shared=None,
     ):
@@ -136,7 +137,9 @@ class _BaseEngine:
         standardization it trains under: inputs ``(X - x_mean) * x_inv_scale``
         and targets ``(Y - y_mean) * y_inv_scale``, each (n_models, width), so
         that every network sees exactly what it would see trained alone on its
-        rows.
+        rows. With ``layout.input_squares``, the network also reads the
+        squares of the standardized inputs ``z``, as ``(z**2 - 1) *
+        x_square_inv`` (n_models, n_features; required then).
 
         ``label_noise`` is the standard deviation of Gaussian noise added afresh
         to every standardized regression target at every visit: it keeps the
@@ -168,9 +171,16 @@ class _BaseEngine:
             raise ValueError("shared ranges must tile the networks in order")
         self._lrs = np.asarray(learning_rates, dtype=np.float32)
         self._wds = np.asarray(weight_decays, dtype=np.float32)
+        if self.layout.input_squares and x_square_inv is None:
+            raise ValueError("a network reading squares needs x_square_inv")
+        if not self.layout.input_squares:
+            x_square_inv = np.zeros((len(self.rows), 0))
         self._standardization = tuple(
             np.atleast_2d(np.asarray(a, dtype=np.float64))
             for a in (x_mean, x_inv_scale, y_mean, y_inv_scale)
+        )
+        self._square_inv = np.asarray(x_square_inv, dtype=np.float32).reshape(
+            len(self.rows), -1
         )
         self._set_params(np.array(params, dtype=np.float32, order="C"))
 
@@ -263,7 +273,7 @@ class CPUEngine(_BaseEngine):
 
     def _stats(self, m):
         (x_mean, x_inv), (y_mean, y_inv) = self._x_stats, self._y_stats
-        return x_mean[m], x_inv[m], y_mean[m], y_inv[m]
+        return x_mean[m], x_inv[m], self._square_inv[m], y_mean[m], y_inv[m]
 
     def _direct_view(self, m):
         """X itself for a full batch over all of X in order (see the kernel's
@@ -314,6 +324,7 @@ class CPUEngine(_BaseEngine):
             self.Y,
             x_mean[part],
             x_inv[part],
+            self._square_inv[part],
             y_mean[part],
             y_inv[part],
             order[part],
@@ -368,7 +379,7 @@ class TorchEngine(_BaseEngine):
         # (n_models, 1, width): broadcast over the rows of a batch.
         self._stats = [
             torch.as_tensor(a, dtype=torch.float32, device=dev)[:, None, :]
-            for a in self._standardization
+            for a in (*self._standardization, self._square_inv)
         ]
         self._graph = None
 
@@ -378,13 +389,11 @@ class TorchEngine(_BaseEngine):
     def _step(self, rows, noise):
         """One SGD step for every network; ``rows`` is (n_models, batch)."""
         torch, lay = self.torch, self.layout
-        x_mean, x_inv, y_mean, y_inv = self._stats
+        x_mean, x_inv, y_mean, y_inv, sq_inv = self._stats
         n_layers = lay.n_layers
         A = (self.X[rows] - x_mean) * x_inv
         if lay.input_squares:
-            # As the CPU kernel's gather: (z**2 - 1) / sqrt(2), 0 where constant.
-            square = torch.where(x_inv != 0, (A * A - 1.0) * SQUARE_SCALE, 0.0)
-            A = torch.cat([A, square], dim=2)
+            A = torch.cat([A, (A * A - 1.0) * sq_inv], dim=2)
         acts = [A]
         for layer in range(n_layers):
             W = lay.weight(self.params, layer)

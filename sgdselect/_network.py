@@ -6,9 +6,10 @@ engine can update in place. The first layer's weights come first, which makes
 the per-feature column norms a cheap view.
 
 With ``input_squares``, the network reads each standardized feature ``z``
-twice: as ``z`` and as its centred square ``(z**2 - 1) / sqrt(2)`` (the second
-Hermite polynomial, unit variance for a Gaussian feature). The first layer
-then has ``2 * n_features`` input rows, feature ``j``'s at ``j`` and
+twice: as ``z`` and as its centred square scaled to unit variance,
+``(z**2 - 1) / std(z**2)`` (``std(z**2)`` from the training data; a column
+whose square does not vary gets 0). The first layer then has
+``2 * n_features`` input rows, feature ``j``'s at ``j`` and
 ``n_features + j``, and a feature's importance is the norm of both rows
 together.
 """
@@ -19,9 +20,6 @@ import numpy as np
 
 ACTIVATIONS = {"linear": 0, "relu": 1, "tanh": 2}
 LOSSES = {"squared_error": 0, "log_loss": 1}
-
-# (z**2 - 1) * SQUARE_SCALE has unit variance for a standard Gaussian z.
-SQUARE_SCALE = float(1.0 / np.sqrt(2.0))
 
 # Gain of the Kaiming-normal init for each activation (He et al., 2015).
 _GAINS = {"linear": 1.0, "relu": np.sqrt(2.0), "tanh": 5.0 / 3.0}
@@ -129,17 +127,14 @@ def column_norms(layout, params):
     return np.sqrt(sq)
 
 
-def network_inputs(X, mean, inv_scale, input_squares):
+def network_inputs(X, mean, inv_scale, square_inv=None):
     """The network's inputs for raw ``X`` (float64): the standardized
-    features ``Z = (X - mean) * inv_scale``, and with ``input_squares`` their
-    squares ``(Z**2 - 1) / sqrt(2)`` after them. A constant column
-    (``inv_scale`` 0) gets a zero square, as its zero ``Z``."""
+    features ``Z = (X - mean) * inv_scale``, and unless ``square_inv`` is None
+    their squares ``(Z**2 - 1) * square_inv`` after them."""
     Z = (np.asarray(X, dtype=np.float64) - mean) * inv_scale
-    if not input_squares:
+    if square_inv is None:
         return Z
-    square = (Z * Z - 1.0) * SQUARE_SCALE
-    square[:, np.asarray(inv_scale) == 0] = 0.0
-    return np.hstack([Z, square])
+    return np.hstack([Z, (Z * Z - 1.0) * square_inv])
 
 
 def forward(coefs, intercepts, A, activation):

@@ -201,15 +201,16 @@ def test_warnings_are_one_line_each(capsys, data_dir, tmp_path):
     assert err.count("\n") == 1
     # A target unrelated to X: gradient descent separates nothing, not even
     # against shadows, and the automatic cut says it fell back to one
-    # feature, in the command's terms.
-    rng = np.random.RandomState(0)
+    # feature, in the command's terms. (Seed 1: on seed 0 one noise column
+    # beats all 104 shadows, which the shadow rule allows 1 time in 101.)
+    rng = np.random.RandomState(1)
     noise = pd.DataFrame(rng.normal(size=(300, 8)), columns=FEATURES)
     noise.assign(y=rng.normal(size=300)).to_csv(tmp_path / "noise.csv", index=False)
     noise_args = ["select", tmp_path / "noise.csv", "-t", "y", "--max-iter", "100"]
     status, out, err = run(capsys, *noise_args, "--batch-size", "full")
     assert status == 0
     assert "Selected 1 of 8 features" in out
-    assert "against 56 shadows)" in out
+    assert "against 104 shadows)" in out  # 13 of each of the 8 columns
     assert err.startswith("sgdselect: warning: --threshold auto found no feature")
     assert "--learning-rate" in err and "--max-features" in err
     assert err.count("\n") == 1

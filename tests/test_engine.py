@@ -18,9 +18,15 @@ def _problem(loss, k, n=96, d=5, seed=0, constant=None):
     inv = 1 / X.std(0)
     if constant is not None:
         # A constant column: standardized to 0 (inverse scale 0), as the
-        # selector does; its square input must be 0 too, not -1 / sqrt(2).
+        # selector does, and a zero square input (inverse square scale 0).
         X[:, constant], inv[constant] = 7.0, 0.0
     return X, Y, X.mean(0), inv
+
+
+def _square_inv(inv):
+    """Inverse scales of the square inputs: any positive values, 0 where the
+    column is constant."""
+    return np.where(inv > 0, np.linspace(0.5, 0.9, inv.size), 0.0)
 
 
 def _make(cls, X, Y, mean, inv, layout, **kw):
@@ -31,6 +37,8 @@ def _make(cls, X, Y, mean, inv, layout, **kw):
 
     def set_group_same_stats(params, lrs, wds, rows, rngs, label_noise=0.0, **kw):
         m, k = len(rows), Y.shape[1]
+        if layout.input_squares:
+            kw["x_square_inv"] = np.tile(_square_inv(inv), (m, 1))
         set_group(
             params,
             learning_rates=lrs,
@@ -74,7 +82,9 @@ def test_one_step_matches_autograd(loss, k, activation, squares):
     engine.epoch()
 
     P = torch.tensor(p0[0], dtype=torch.float64, requires_grad=True)
-    A = torch.tensor(network_inputs(X, mean, inv, squares))
+    A = torch.tensor(
+        network_inputs(X, mean, inv, _square_inv(inv) if squares else None)
+    )
     for layer in range(layout.n_layers):
         A = A @ layout.weight(P, layer) + layout.bias(P, layer)
         if layer < layout.n_layers - 1:

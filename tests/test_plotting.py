@@ -87,7 +87,7 @@ def test_plot_importances_bars_and_threshold(selector):
 
 def test_plot_importances_says_when_the_cut_is_against_shadows():
     # Graded real columns and permuted copies: nothing stands out, and the
-    # automatic cut is the strongest of 5 x 12 shadows.
+    # automatic cut is the strongest of 9 x 12 shadows.
     rng = np.random.RandomState(0)
     real = rng.normal(size=(400, 6))
     X = np.hstack([real, rng.permutation(real)])
@@ -95,7 +95,7 @@ def test_plot_importances_says_when_the_cut_is_against_shadows():
     fitted = SGDSupportSelector(max_iter=30, random_state=0).fit(X, y)
     assert fitted.shadow_importances_ is not None
     labels = [t.get_text() for t in plot_importances(fitted).get_legend().get_texts()]
-    assert labels[2].endswith("against 60 shadows)")
+    assert labels[2].endswith("against 108 shadows)")
 
 
 def test_plot_importances_support_names_and_ax(selector):

@@ -486,6 +486,26 @@ def test_column_stats_in_blocks(monkeypatch):
     np.testing.assert_allclose(std, X.astype(np.float64).std(axis=0), rtol=1e-9)
 
 
+def test_square_stats_in_blocks(monkeypatch):
+    from sgdselect import _selector
+
+    monkeypatch.setattr(_selector, "_STATS_BLOCK", 50)  # 10 rows per block
+    rng = np.random.RandomState(0)
+    X = rng.standard_exponential(size=(123, 4)) * [1, 10, 1, 1]
+    X[:, 2] = 3.0  # constant: no square input
+    X[:, 3] = np.where(np.arange(123) < 61, -2.0, 5.0)  # two values: |z| varies
+    mean, std = _selector.column_stats(X)
+    z = (X - mean) / np.where(std > 0, std, 1.0)
+    expected = (z**2).std(axis=0)
+    expected[2] = 0.0
+    np.testing.assert_allclose(_selector.square_stats(X, mean, std), expected)
+    # A balanced two-valued column has |z| = 1 everywhere: its square is
+    # constant, and gets a zero input rather than a huge scale.
+    balanced = np.tile([-2.0, 5.0], 62).reshape(-1, 1)
+    mean_b, std_b = _selector.column_stats(balanced)
+    assert _selector.square_stats(balanced, mean_b, std_b)[0] == 0.0
+
+
 def test_float_target_of_many_whole_values_is_regression():
     """diabetes' target (151.0, 75.0, ...) is a quantity, not 214 classes."""
     from sklearn.datasets import load_diabetes
@@ -511,10 +531,10 @@ def test_auto_trains_beside_shadows_when_nothing_stands_out():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         sel = SGDSupportSelector(random_state=0).fit(X, y)
-    # 24 columns: 3 shadows of each, 72 in all; the network reported is the
+    # 24 columns: 5 shadows of each, 120 in all; the network reported is the
     # one trained beside them, restricted to the real columns (and their
     # squares).
-    assert sel.shadow_importances_.shape == (72,)
+    assert sel.shadow_importances_.shape == (120,)
     assert sel.coefs_[0].shape == (2 * 24, 16)
     assert sel.importances_history_.shape == (300, 24)
     assert sel.mean_.shape == sel.scale_.shape == (24,)
@@ -541,7 +561,7 @@ def test_verbose_says_when_it_trains_beside_shadows(capsys):
     X, y = probe_data()
     SGDSupportSelector(verbose=2, **{**FAST, "max_iter": 2}).fit(X, y)
     out = capsys.readouterr().out
-    assert "training again beside 3 permuted copies of every column" in out
+    assert "training again beside 5 permuted copies of every column" in out
     assert out.count("epoch 2: loss=") == 2
 
 
@@ -598,7 +618,8 @@ def test_with_shadows_permutes_each_column():
     from sgdselect._support import n_shadow_copies, with_shadows
 
     X = np.arange(40, dtype=np.float32).reshape(10, 4)
-    assert n_shadow_copies(4) == 13 and n_shadow_copies(60) == 1
+    assert n_shadow_copies(4) == 25 and n_shadow_copies(60) == 2
+    assert n_shadow_copies(100) == 1 and n_shadow_copies(4, min_shadows=50) == 13
     out = with_shadows(X, np.random.default_rng(0), n_copies=2)
     assert out.shape == (10, 12) and out.dtype == np.float32
     np.testing.assert_array_equal(out[:, :4], X)
