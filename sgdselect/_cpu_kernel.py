@@ -389,18 +389,12 @@ def _dense_small(H, lo, W, b, out):
 
 
 @njit(cache=True, nogil=True, error_model="numpy", fastmath=True)
-def _small_backward(H, lo, g2, W2, gW2, gb2, G, gb1, first, activation):
-    """One network's second-layer gradients, and its hidden layer's: the
-    gradient at the pre-activations into G[:, lo:lo+h] and their column sums
-    (the first layer's bias gradient) into gb1[lo:lo+h]. One pass over the
-    rows does what a separate activation-derivative pass and column-sum pass
-    would, in the same order of operations."""
+def _small_backward(H, lo, g2, W2, gW2, gb2, G, first):
+    """One network's second-layer gradients, and dLoss/dH into G[:, lo:lo+h]."""
     h, k = W2.shape
-    bias = gb1[lo : lo + h]
     if first:
         gW2[:] = 0.0
         gb2[:] = 0.0
-        bias[:] = 0.0
     for i in range(H.shape[0]):
         # Slices, indexed from 0: Numba then knows no index is negative and
         # the loops vectorize.
@@ -415,16 +409,6 @@ def _small_backward(H, lo, g2, W2, gW2, gb2, G, gb1, first, activation):
             gj = g2[i, j]
             for t in range(h):
                 grow[t] += gj * W2[t, j]
-        # hrow holds post-activation values: relu' = [a > 0], tanh' = 1 - a**2.
-        if activation == _TANH:
-            for t in range(h):
-                grow[t] *= 1.0 - hrow[t] * hrow[t]
-        elif activation == _RELU:
-            for t in range(h):
-                if hrow[t] <= 0.0:
-                    grow[t] = 0.0
-        for t in range(h):
-            bias[t] += grow[t]
 
 
 @njit(cache=True, nogil=True, error_model="numpy", fastmath=_REDUCE)
@@ -608,14 +592,14 @@ def run_epoch_shared(
                 )
                 if not active[m]:
                     g2[:] = 0.0
-                _small_backward(
-                    H, lo, g2, W2, gW2[m], gb2[m], G, gb1, first, activation
-                )
+                _small_backward(H, lo, g2, W2, gW2[m], gb2[m], G, first)
+            _act_grad(G, H, activation)
             if first:
                 np.dot(A.T, G, gW1)
             else:
                 np.dot(A.T, G, tmp)
                 gW1 += tmp
+            _column_sums(G, gb1, first)
         if use_direct:
             _unfold_gradient(gW1, gb1, mean, inv_scale)
         n_steps += 1
