@@ -376,8 +376,10 @@ def render(cfg, by_n, by_d, mem, out_dir, wall):
         "`GDSupportSelector(max_iter=1, threshold=0.0)`. A numeric threshold "
         'trains one network; where nothing stands out, `threshold="auto"` '
         "trains a second one beside shadows, on a copy of X with "
-        "`ceil(50 / d)` permuted copies of every column: (1 + ceil(50 / d)) "
-        "times the size of X more, and that much more time.",
+        "`ceil(100 / d)` permuted copies of every column: (1 + ceil(100 / d)) "
+        "times the size of X more, and that much more time. The default "
+        "`input_squares=True` computes the squares on the fly, in the chunk "
+        "buffers: it adds no copy of X.",
         "",
     ]
     mem_sec += table(
