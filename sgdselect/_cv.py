@@ -297,7 +297,9 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
         rngs = [_rngs_from_seed(seed) for _ in group]
         params = np.concatenate(
             [
-                self._initial_params(layout, folds[f]["scale"], init_rng)
+                self._initial_params(
+                    layout, folds[f]["scale"], init_rng, folds[f]["square_scale"]
+                )
                 for (_, f), (init_rng, _) in zip(group, rngs, strict=True)
             ]
         )

@@ -388,14 +388,13 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
     def _fresh_state(self, layout, X, targets):
         """A new network drawn from ``random_state``, with ``X``'s statistics."""
         mean, scale = column_stats(X)
+        squares = square_stats(X, mean, scale) if layout.input_squares else None
         init_rng, shuffle_rng = _rngs_from_seed(self._draw_seed())
         return {
-            "params": self._initial_params(layout, scale, init_rng),
+            "params": self._initial_params(layout, scale, init_rng, squares),
             "mean": mean,
             "scale": scale,
-            "square_scale": (
-                square_stats(X, mean, scale) if layout.input_squares else None
-            ),
+            "square_scale": squares,
             "n_seen": X.shape[0],
             "shuffle_rng": shuffle_rng,
             "curve": [],
@@ -774,14 +773,19 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
     def _draw_seed(self):
         return check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
 
-    def _initial_params(self, layout, scale, init_rng):
-        """Initial parameters (1, n_params) for inputs with column scales ``scale``."""
+    def _initial_params(self, layout, scale, init_rng, square_scale=None):
+        """Initial parameters (1, n_params) for inputs with column scales
+        ``scale`` (and, with square inputs, square scales ``square_scale``)."""
         params = init_params(
             layout, [init_rng], activation=self.activation, init_scale=self.init_scale
         )
-        # A constant column carries no information: its weights start and stay
-        # at zero, so its importance is exactly 0.
-        layout.weight(params, 0)[:, layout.input_rows(scale == 0), :] = 0.0
+        # An input that never varies (a constant column, or a square that does
+        # not vary) reads as 0 and carries no information: its weights start
+        # and stay at zero, so it adds nothing to an importance.
+        first = layout.weight(params, 0)
+        first[:, layout.input_rows(scale == 0), :] = 0.0
+        if square_scale is not None:
+            first[:, layout.n_features + np.flatnonzero(square_scale == 0), :] = 0.0
         return params
 
     def _store_params(self, layout, flat):

@@ -317,6 +317,21 @@ def test_constant_column_has_zero_importance():
     assert np.all(np.isfinite(sel.feature_importances_))
 
 
+def test_a_square_that_does_not_vary_adds_nothing():
+    # A balanced two-valued column has |z| = 1 on every row: its square input
+    # is 0, and without weight decay its initial weights would otherwise stay
+    # in its importance for good.
+    X, y = sparse_regression()
+    X[:, 3] = np.where(np.arange(len(X)) % 2, -1.0, 4.0)
+    sel = SGDSupportSelector(weight_decay=0.0, **FAST).fit(X, y)
+    d = X.shape[1]
+    assert sel.square_scale_[3] == 0.0 and np.all(sel.square_scale_[:3] > 0)
+    np.testing.assert_array_equal(sel.coefs_[0][d + 3], 0.0)
+    np.testing.assert_allclose(
+        sel.importances_history_[-1, 3], np.linalg.norm(sel.coefs_[0][3])
+    )
+
+
 def test_importances_do_not_depend_on_units():
     X, y = sparse_regression()
     a = SGDSupportSelector(**FAST).fit(X, y).feature_importances_
