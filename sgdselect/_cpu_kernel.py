@@ -503,6 +503,7 @@ def run_epoch_shared(
     b_off,
     batch_size,
     chunk,
+    stripe,
     activation,
     loss,
     clip,
@@ -523,6 +524,12 @@ def run_epoch_shared(
     loops per network. Arguments and results are as in ``run_epoch``, with
     one order for the whole group.
 
+    A batch's gradient is the sum, in order, of the gradients of its stripes
+    of ``stripe`` rows (a multiple of ``chunk``), each summed over its chunks:
+    the engine's multi-threaded step (``stripe_gradient`` on several threads,
+    then ``finish_step``) adds the same terms in the same order, so results do
+    not depend on the number of threads.
+
     ``direct`` (a float32 copy-free view of ``X``, or an empty array) is for
     full batches over all of ``X`` in its own order: chunks are then read in
     place instead of gathered, and the standardization is folded into the
@@ -535,94 +542,262 @@ def run_epoch_shared(
     wide = n_models * h
     W1 = np.empty((d, wide), np.float32)
     b1 = np.empty(wide, np.float32)
-    for m in range(n_models):
-        W1[:, m * h : (m + 1) * h] = params[m, w_off[0] : w_off[0] + d * h].reshape(
-            d, h
-        )
-        b1[m * h : (m + 1) * h] = params[m, b_off[0] : b_off[0] + h]
-    gW1 = np.empty((d, wide), np.float32)
-    tmp = np.empty((d, wide), np.float32)
-    gb1 = np.empty(wide, np.float32)
-    gW2 = np.empty((n_models, h, k), np.float32)
-    gb2 = np.empty((n_models, k), np.float32)
-    A0 = np.empty((chunk, d), np.float32)
-    Hb = np.empty((chunk, wide), np.float32)
-    G1 = np.empty((chunk, wide), np.float32)
-    out = np.empty((chunk, k), np.float32)
-    G2 = np.empty((chunk, k), np.float32)
+    pack_first_layer(params, w_off, b_off, W1, b1)
+    g = gradient_buffers(n_models, d, h, k)
+    sg = gradient_buffers(n_models, d, h, k)
+    scratch = chunk_buffers(chunk, d, wide, k)
     step = np.zeros(n_models, np.float64)
     use_direct = direct.shape[0] > 0
     W1s = np.empty((d, wide), np.float32)
     b1s = np.empty(wide, np.float32)
-    step_loss = np.zeros(n_models)
     totals = np.zeros(n_models)
     was_active = active.copy()
     n_steps = 0
     n = order.shape[0]
     for start in range(0, n, batch_size):
         stop = min(start + batch_size, n)
-        batch_rows = stop - start
-        step_loss[:] = 0.0
         Wf, bf = W1, b1
         if use_direct:
             _fold_standardization(W1, b1, mean, inv_scale, W1s, b1s)
             Wf, bf = W1s, b1s
-        for c0 in range(start, stop, chunk):
-            c1 = min(c0 + chunk, stop)
-            c = c1 - c0
-            first = c0 == start
-            rows = order[c0:c1]
-            eps = noise[c0:c1] if noise.shape[0] > 0 else noise
-            H, G = Hb[:c], G1[:c]
-            o, g2 = out[:c], G2[:c]
-            if use_direct:
-                A = direct[c0:c1]
-            else:
-                A = A0[:c]
-                _gather(X, rows, mean, inv_scale, sq_inv, A)
-            np.dot(A, Wf, H)
-            _bias_act(H, bf, activation)
-            for m in range(n_models):
-                lo = m * h
-                W2 = params[m, w_off[1] : w_off[1] + h * k].reshape(h, k)
-                b2 = params[m, b_off[1] : b_off[1] + k]
-                _dense_small(H, lo, W2, b2, o)
-                step_loss[m] += _output_grad(
-                    o, Y, y_shift, y_inv, rows, eps, batch_rows, loss, g2
-                )
-                if not active[m]:
-                    g2[:] = 0.0
-                _small_backward(H, lo, g2, W2, gW2[m], gb2[m], G, first)
-            _act_grad(G, H, activation)
-            if first:
-                np.dot(A.T, G, gW1)
-            else:
-                np.dot(A.T, G, tmp)
-                gW1 += tmp
-            _column_sums(G, gb1, first)
-        if use_direct:
-            _unfold_gradient(gW1, gb1, mean, inv_scale)
-        n_steps += 1
-        for m in range(n_models):
-            if active[m] and not np.isfinite(step_loss[m]):
-                active[m] = False
-                losses[m] = step_loss[m]
-        _group_scales(gW1, gb1, gW2, gb2, h, lrs, clip, active, step)
-        _group_update(
-            W1, b1, params, gW1, gb1, gW2, gb2, w_off[1], b_off[1], lrs, wds, step, h
+        for s0 in range(start, stop, stripe):
+            s1 = min(s0 + stripe, stop)
+            out = g if s0 == start else sg
+            stripe_gradient(
+                X,
+                Y,
+                mean,
+                inv_scale,
+                sq_inv,
+                y_shift,
+                y_inv,
+                order,
+                noise,
+                s0,
+                s1,
+                stop - start,
+                Wf,
+                bf,
+                params,
+                w_off,
+                b_off,
+                h,
+                chunk,
+                activation,
+                loss,
+                active,
+                direct,
+                scratch,
+                out,
+            )
+            if s0 != start:
+                add_gradient(g, sg)
+        finish_step(
+            W1,
+            b1,
+            params,
+            g,
+            mean,
+            inv_scale,
+            use_direct,
+            w_off,
+            b_off,
+            lrs,
+            wds,
+            clip,
+            active,
+            step,
+            losses,
+            totals,
+            was_active,
+            stop - start,
         )
-        for m in range(n_models):
-            if active[m]:
-                totals[m] += step_loss[m] / batch_rows
-            elif was_active[m] and np.isnan(losses[m]):
-                losses[m] = np.inf  # diverged in its gradient, not its loss
+        n_steps += 1
+    unpack_first_layer(W1, b1, w_off, b_off, params)
     for m in range(n_models):
+        if active[m]:
+            losses[m] = totals[m] / max(n_steps, 1)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def gradient_buffers(n_models, d, h, k):
+    """A gradient of a shared group: ``(gW1, gb1, gW2, gb2, loss)``."""
+    return (
+        np.empty((d, n_models * h), np.float32),
+        np.empty(n_models * h, np.float32),
+        np.empty((n_models, h, k), np.float32),
+        np.empty((n_models, k), np.float32),
+        np.zeros(n_models),
+    )
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def chunk_buffers(chunk, d, wide, k):
+    """Scratch of one chunk: ``(A0, H, G1, out, G2, tmp)``."""
+    return (
+        np.empty((chunk, d), np.float32),
+        np.empty((chunk, wide), np.float32),
+        np.empty((chunk, wide), np.float32),
+        np.empty((chunk, k), np.float32),
+        np.empty((chunk, k), np.float32),
+        np.empty((d, wide), np.float32),
+    )
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def pack_first_layer(params, w_off, b_off, W1, b1):
+    """The group's first layers side by side: ``W1`` (d, n_models * h)."""
+    d, wide = W1.shape
+    h = wide // params.shape[0]
+    for m in range(params.shape[0]):
+        W1[:, m * h : (m + 1) * h] = params[m, w_off[0] : w_off[0] + d * h].reshape(
+            d, h
+        )
+        b1[m * h : (m + 1) * h] = params[m, b_off[0] : b_off[0] + h]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def unpack_first_layer(W1, b1, w_off, b_off, params):
+    """Back from ``pack_first_layer``'s wide matrix into ``params``."""
+    d, wide = W1.shape
+    h = wide // params.shape[0]
+    for m in range(params.shape[0]):
         params[m, w_off[0] : w_off[0] + d * h].reshape(d, h)[:] = W1[
             :, m * h : (m + 1) * h
         ]
         params[m, b_off[0] : b_off[0] + h] = b1[m * h : (m + 1) * h]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def stripe_gradient(
+    X,
+    Y,
+    mean,
+    inv_scale,
+    sq_inv,
+    y_shift,
+    y_inv,
+    order,
+    noise,
+    start,
+    stop,
+    batch_rows,
+    Wf,
+    bf,
+    params,
+    w_off,
+    b_off,
+    h,
+    chunk,
+    activation,
+    loss,
+    active,
+    direct,
+    scratch,
+    out,
+):
+    """The gradient of rows ``order[start:stop]`` of a batch of ``batch_rows``
+    rows, for every network of a shared group (see ``run_epoch_shared``),
+    summed over chunks of ``chunk`` rows into ``out`` (overwritten; from
+    ``gradient_buffers``), with their summed loss. ``Wf, bf`` are the packed
+    first layers (folded when ``direct`` is used); ``scratch`` is from
+    ``chunk_buffers``. Reads shared arrays only: several threads may run it
+    at once on different stripes."""
+    gW1, gb1, gW2, gb2, step_loss = out
+    A0, Hb, G1, outb, G2, tmp = scratch
+    n_models = params.shape[0]
+    k = gW2.shape[2]
+    use_direct = direct.shape[0] > 0
+    step_loss[:] = 0.0
+    for c0 in range(start, stop, chunk):
+        c1 = min(c0 + chunk, stop)
+        c = c1 - c0
+        first = c0 == start
+        rows = order[c0:c1]
+        eps = noise[c0:c1] if noise.shape[0] > 0 else noise
+        H, G = Hb[:c], G1[:c]
+        o, g2 = outb[:c], G2[:c]
+        if use_direct:
+            A = direct[c0:c1]
+        else:
+            A = A0[:c]
+            _gather(X, rows, mean, inv_scale, sq_inv, A)
+        np.dot(A, Wf, H)
+        _bias_act(H, bf, activation)
+        for m in range(n_models):
+            lo = m * h
+            W2 = params[m, w_off[1] : w_off[1] + h * k].reshape(h, k)
+            b2 = params[m, b_off[1] : b_off[1] + k]
+            _dense_small(H, lo, W2, b2, o)
+            step_loss[m] += _output_grad(
+                o, Y, y_shift, y_inv, rows, eps, batch_rows, loss, g2
+            )
+            if not active[m]:
+                g2[:] = 0.0
+            _small_backward(H, lo, g2, W2, gW2[m], gb2[m], G, first)
+        _act_grad(G, H, activation)
+        if first:
+            np.dot(A.T, G, gW1)
+        else:
+            np.dot(A.T, G, tmp)
+            gW1 += tmp
+        _column_sums(G, gb1, first)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def add_gradient(g, other):
+    """``g += other`` for gradients from ``gradient_buffers``, term by term."""
+    gW1, gb1, gW2, gb2, loss = g
+    gW1 += other[0]
+    gb1 += other[1]
+    gW2 += other[2]
+    gb2 += other[3]
+    loss += other[4]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def finish_step(
+    W1,
+    b1,
+    params,
+    g,
+    mean,
+    inv_scale,
+    use_direct,
+    w_off,
+    b_off,
+    lrs,
+    wds,
+    clip,
+    active,
+    step,
+    losses,
+    totals,
+    was_active,
+    batch_rows,
+):
+    """The update of a shared group from its batch gradient ``g`` (from
+    ``gradient_buffers``): unfold, divergence checks, clipping, the SGD step
+    on ``W1, b1`` (packed) and the second layers in ``params``, and the
+    running loss ``totals``."""
+    gW1, gb1, gW2, gb2, step_loss = g
+    n_models = params.shape[0]
+    h = gW2.shape[1]
+    if use_direct:
+        _unfold_gradient(gW1, gb1, mean, inv_scale)
+    for m in range(n_models):
+        if active[m] and not np.isfinite(step_loss[m]):
+            active[m] = False
+            losses[m] = step_loss[m]
+    _group_scales(gW1, gb1, gW2, gb2, h, lrs, clip, active, step)
+    _group_update(
+        W1, b1, params, gW1, gb1, gW2, gb2, w_off[1], b_off[1], lrs, wds, step, h
+    )
+    for m in range(n_models):
         if active[m]:
-            losses[m] = totals[m] / max(n_steps, 1)
+            totals[m] += step_loss[m] / batch_rows
+        elif was_active[m] and np.isnan(losses[m]):
+            losses[m] = np.inf  # diverged in its gradient, not its loss
 
 
 @njit(cache=True, nogil=True, error_model="numpy", fastmath=_REDUCE)

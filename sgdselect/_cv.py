@@ -2,7 +2,6 @@
 
 import time
 import warnings
-from numbers import Integral
 
 import numpy as np
 from sklearn.base import _fit_context
@@ -79,8 +78,9 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
         Folds, as in :func:`~sklearn.model_selection.check_cv` (stratified for
         classification).
     n_jobs : int or None, default=None
-        CPU threads that share out the networks of a group (``-1``: all
-        cores). ``None`` means 1.
+        CPU threads that share out the networks of a group during the search
+        (``-1``: all cores), and the rows of large batches in the refit (see
+        :class:`SGDSupportSelector`). ``None`` means 1.
     {common}
     {attributes}
     cv_results_ : dict of ndarray
@@ -147,7 +147,6 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
         "learning_rates": ["array-like"],
         "batch_sizes": ["array-like"],
         "cv": ["cv_object"],
-        "n_jobs": [None, Integral],
     }
 
     def __init__(
@@ -346,15 +345,6 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
             importances[i] = np.nan
         return params, importances
 
-    def _n_threads(self):
-        if self.n_jobs is None:
-            return 1
-        if self.n_jobs < 0:
-            import os
-
-            return max(1, (os.cpu_count() or 1) + 1 + self.n_jobs)
-        return max(1, self.n_jobs)
-
     def _validation_score(self, X, y, layout, flat, fold, targets):
         if not np.all(np.isfinite(flat)):
             return np.nan
@@ -427,6 +417,7 @@ SGDSupportSelectorCV.__doc__ = SGDSupportSelectorCV.__doc__.format(
     common=_parameters_doc(
         exclude=(
             "learning_rate",
+            "n_jobs",
             "early_stopping",
             "tol",
             "n_iter_no_change",

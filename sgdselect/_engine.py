@@ -34,6 +34,10 @@ _CHUNK = 1024
 # is used with _WIDE_CHUNK rows (d=1000: 256 rows as fast as 1024; 64 rows
 # 10% slower, 16 rows 50% slower).
 _SMALL_GEMM = 10**6
+# A batch's gradient is summed over stripes of this many chunks (the unit of
+# work of a thread in a multi-threaded step), in the same order whatever the
+# number of threads.
+_STRIPE_CHUNKS = 16
 _MIN_SMALL_CHUNK = 64
 _WIDE_CHUNK = 256
 # Largest |mean / std| of a column for which a full-batch step reads X in place
@@ -284,6 +288,12 @@ class CPUEngine(_BaseEngine):
             order, noise = order[self._block_of], noise[self._block_of]
             tasks = [(self._run, slice(m, m + 1)) for m in range(len(self.rows))]
         n_threads = min(self.n_threads, len(tasks))
+        if self.n_threads > 1 and len(tasks) == 1 and self._stripes_per_batch() > 1:
+            # One network (or one shared block) whose batches span several
+            # stripes of rows: the threads share out each step's stripes.
+            n_threads = min(self.n_threads, self._stripes_per_batch())
+            self._run_shared_threaded(0, order, noise, losses, n_threads)
+            return losses
         if n_threads == 1:
             for run, part in tasks:
                 run(part, order, noise, losses)
@@ -297,6 +307,13 @@ class CPUEngine(_BaseEngine):
             for job in jobs:
                 job.result()
         return losses
+
+    def _stripes_per_batch(self):
+        if self.layout.n_layers != 2:
+            return 1
+        n = len(self.rows[self.blocks[0].start])
+        stripe = self._shared_shapes(0)[1]
+        return -(-min(self.batch_size, n) // stripe)
 
     def _stats(self, m):
         (x_mean, x_inv), (y_mean, y_inv) = self._x_stats, self._y_stats
@@ -318,17 +335,31 @@ class CPUEngine(_BaseEngine):
         )
         return self.X if ok else np.empty((0, self.X.shape[1]), np.float32)
 
-    def _run_shared(self, i, order, noise, losses):
+    def _shared_shapes(self, i):
+        """Rows per chunk and per stripe of block ``i`` (see the kernel's
+        ``run_epoch_shared``)."""
         block = self.blocks[i]
-        n = len(self.rows[block.start])
         # The networks of a block share one first-layer product, side by side.
         per_row = self.sizes[0] * self.sizes[1] * (block.stop - block.start)
-        _cpu_kernel.run_epoch_shared(
+        chunk = chunk_rows(per_row, self.batch_size)
+        return chunk, _STRIPE_CHUNKS * chunk
+
+    def _shared_args(self, i, order, noise):
+        block = self.blocks[i]
+        n = len(self.rows[block.start])
+        return (
             self.X,
             self.Y,
             *self._stats(block.start),
             order[i, :n],
             noise[i, :n] if noise.shape[1] else noise[i],
+        )
+
+    def _run_shared(self, i, order, noise, losses):
+        block = self.blocks[i]
+        chunk, stripe = self._shared_shapes(i)
+        _cpu_kernel.run_epoch_shared(
+            *self._shared_args(i, order, noise),
             self.params[block],
             self._lrs[block],
             self._wds[block],
@@ -336,7 +367,8 @@ class CPUEngine(_BaseEngine):
             self.layout.weight_offsets,
             self.layout.bias_offsets,
             self.batch_size,
-            chunk_rows(per_row, self.batch_size),
+            chunk,
+            stripe,
             self._act,
             self._loss,
             self.clip,
@@ -344,6 +376,125 @@ class CPUEngine(_BaseEngine):
             losses[block],
             self._direct[i],
         )
+
+    def _run_shared_threaded(self, i, order, noise, losses, n_threads):
+        """``_run_shared`` with each step's stripes on ``n_threads`` threads:
+        the same kernel functions adding the same terms in the same order, so
+        the result is the one-thread result, bit for bit."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        k = _cpu_kernel
+        block = self.blocks[i]
+        chunk, stripe = self._shared_shapes(i)
+        X, Y, mean, inv, sq_inv, y_mean, y_inv, order_i, noise_i = self._shared_args(
+            i, order, noise
+        )
+        params, active, out_losses = (
+            self.params[block],
+            self.active[block],
+            losses[block],
+        )
+        lrs, wds = self._lrs[block], self._wds[block]
+        w_off, b_off = self.layout.weight_offsets, self.layout.bias_offsets
+        n_models, (d, h, n_out) = params.shape[0], self.sizes
+        wide = n_models * h
+        W1, b1 = np.empty((d, wide), np.float32), np.empty(wide, np.float32)
+        k.pack_first_layer(params, w_off, b_off, W1, b1)
+        direct = self._direct[i]
+        use_direct = direct.shape[0] > 0
+        W1s, b1s = np.empty_like(W1), np.empty_like(b1)
+        # One slot (gradient and scratch) per stripe in flight.
+        n_slots = 2 * n_threads
+        slots = [
+            (
+                k.gradient_buffers(n_models, d, h, n_out),
+                k.chunk_buffers(chunk, d, wide, n_out),
+            )
+            for _ in range(n_slots)
+        ]
+        g = k.gradient_buffers(n_models, d, h, n_out)
+        step = np.zeros(n_models)
+        totals = np.zeros(n_models)
+        was_active = active.copy()
+        n, n_steps = len(order_i), 0
+
+        with ThreadPoolExecutor(n_threads) as pool:
+            for start in range(0, n, self.batch_size):
+                stop = min(start + self.batch_size, n)
+                Wf, bf = W1, b1
+                if use_direct:
+                    k._fold_standardization(W1, b1, mean, inv, W1s, b1s)
+                    Wf, bf = W1s, b1s
+                starts = list(range(start, stop, stripe))
+
+                def submit(j, Wf=Wf, bf=bf, stop=stop, start=start, starts=starts):
+                    grad, scratch = slots[j % n_slots]
+                    s0 = starts[j]
+                    return pool.submit(
+                        k.stripe_gradient,
+                        X,
+                        Y,
+                        mean,
+                        inv,
+                        sq_inv,
+                        y_mean,
+                        y_inv,
+                        order_i,
+                        noise_i,
+                        s0,
+                        min(s0 + stripe, stop),
+                        stop - start,
+                        Wf,
+                        bf,
+                        params,
+                        w_off,
+                        b_off,
+                        h,
+                        chunk,
+                        self._act,
+                        self._loss,
+                        active,
+                        direct,
+                        scratch,
+                        grad,
+                    )
+
+                jobs = {j: submit(j) for j in range(min(n_slots, len(starts)))}
+                for j in range(len(starts)):
+                    jobs.pop(j).result()
+                    grad = slots[j % n_slots][0]
+                    if j == 0:
+                        for dst, src in zip(g, grad, strict=True):
+                            dst[...] = src
+                    else:
+                        k.add_gradient(g, grad)
+                    if j + n_slots < len(starts):
+                        jobs[j + n_slots] = submit(j + n_slots)
+                k.finish_step(
+                    W1,
+                    b1,
+                    params,
+                    g,
+                    mean,
+                    inv,
+                    use_direct,
+                    w_off,
+                    b_off,
+                    lrs,
+                    wds,
+                    self.clip,
+                    active,
+                    step,
+                    out_losses,
+                    totals,
+                    was_active,
+                    stop - start,
+                )
+                n_steps += 1
+        k.unpack_first_layer(W1, b1, w_off, b_off, params)
+        for m in range(n_models):
+            if active[m]:
+                out_losses[m] = totals[m] / max(n_steps, 1)
 
     def _run(self, part, order, noise, losses):
         (x_mean, x_inv), (y_mean, y_inv) = self._x_stats, self._y_stats

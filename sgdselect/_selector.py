@@ -245,6 +245,7 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         "threshold": [None, Interval(Real, None, None, closed="neither"), str],
         "max_features": [None, Interval(Integral, 0, None, closed="left")],
         "device": [str],
+        "n_jobs": [None, Integral],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
@@ -431,7 +432,9 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
     ):
         """Train ``state["params"]`` in place for up to ``n_epochs`` epochs;
         return whether Ctrl-C cut it short."""
-        engine = self._make_engine(X, Y, layout, loss, batch_size, device)
+        engine = self._make_engine(
+            X, Y, layout, loss, batch_size, device, n_threads=self._n_threads()
+        )
         engine.set_group(
             state["params"],
             learning_rates=[self.learning_rate],
@@ -757,6 +760,15 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
             )
         return tuple(int(s) for s in sizes)
 
+    def _n_threads(self):
+        if self.n_jobs is None:
+            return 1
+        if self.n_jobs < 0:
+            import os
+
+            return max(1, (os.cpu_count() or 1) + 1 + self.n_jobs)
+        return max(1, self.n_jobs)
+
     def _make_engine(self, X, Y, layout, loss, batch_size, device, n_threads=1):
         return make_engine(
             X,
@@ -1046,6 +1058,13 @@ _COMMON_PARAMETERS_DOC = """
         ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"auto"`` (CUDA when available).
         Read only in ``fit``; the fitted attributes are NumPy arrays whatever
         the device, so a selector trained on a GPU unpickles without one.
+    n_jobs : int or None, default=None
+        CPU threads that share out the rows of a step whose batch spans
+        several stripes (16 chunks of rows, a few thousand rows): full-batch
+        gradient descent and large batches. ``-1`` uses all cores, ``None``
+        means 1. Smaller batches run on one thread, their steps being too
+        small to share. The result does not depend on it: the stripes'
+        gradients are added in the same order whatever the thread count.
     random_state : int, RandomState instance or None, default=None
         Seeds the initialization and the batch order. A fixed value gives
         identical results on CPU.
@@ -1237,6 +1256,7 @@ class SGDSupportSelector(_IncrementalSupportSelector):
         threshold="auto",
         max_features=None,
         device="cpu",
+        n_jobs=None,
         random_state=None,
         verbose=0,
         warm_start=False,
@@ -1258,6 +1278,7 @@ class SGDSupportSelector(_IncrementalSupportSelector):
         self.threshold = threshold
         self.max_features = max_features
         self.device = device
+        self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
@@ -1344,6 +1365,7 @@ class GDSupportSelector(_IncrementalSupportSelector):
         threshold="auto",
         max_features=None,
         device="cpu",
+        n_jobs=None,
         random_state=None,
         verbose=0,
         warm_start=False,
@@ -1364,6 +1386,7 @@ class GDSupportSelector(_IncrementalSupportSelector):
         self.threshold = threshold
         self.max_features = max_features
         self.device = device
+        self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start

@@ -326,3 +326,109 @@ def test_full_batch_read_in_place_equals_gathered(offset):
         out.append((e.get_params(), losses))
     np.testing.assert_allclose(out[0][0], out[1][0], rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(out[0][1], out[1][1], rtol=1e-5)
+
+
+@pytest.mark.parametrize("squares", [False, True], ids=["x-direct", "x-and-squares"])
+@pytest.mark.parametrize("batch_size", [600, 150], ids=["full", "b150"])
+@pytest.mark.parametrize("n_models", [1, 3])
+def test_threaded_steps_are_the_one_thread_steps_bit_for_bit(
+    monkeypatch, squares, batch_size, n_models
+):
+    """With n_threads > 1, a step whose batch spans several stripes is shared
+    out over threads, stripe by stripe, and the stripes' gradients are added in
+    order: the same numbers as on one thread, whatever the thread count. Small
+    chunks and stripes make 600 rows span many (and a ragged last one); the
+    float32 C-ordered X with squares off takes the in-place (folded) path."""
+    from sgdselect import _engine
+
+    monkeypatch.setattr(_engine, "_CHUNK", 16)
+    monkeypatch.setattr(_engine, "_STRIPE_CHUNKS", 2)
+    X, Y, mean, inv = _problem("squared_error", 2, n=600, d=6)
+    X = np.ascontiguousarray(X, dtype=np.float32)
+    layout = Layout.for_features(X.shape[1], (8,), 2, input_squares=squares)
+    p0 = init_params(
+        layout,
+        [np.random.default_rng(s) for s in range(n_models)],
+        activation="tanh",
+        init_scale=1.0,
+    )
+    results = []
+    for n_threads in (1, 2, 3):
+        e = _make(
+            CPUEngine,
+            X,
+            Y,
+            mean,
+            inv,
+            layout,
+            activation="tanh",
+            loss="squared_error",
+            batch_size=batch_size,
+            clip=1.0,
+            n_threads=n_threads,
+        )
+        e.set_group(
+            p0,
+            np.linspace(0.05, 0.2, n_models),
+            [1e-3] * n_models,
+            [np.arange(600)] * n_models,
+            [np.random.default_rng(7) for _ in range(n_models)],
+            shared=[(0, n_models)],
+        )
+        if squares or batch_size < 600:
+            assert e._direct[0].shape[0] == 0
+        else:
+            assert e._direct[0] is X  # the folded in-place path is the one tested
+        assert e._stripes_per_batch() > 3
+        losses = [e.epoch() for _ in range(3)]
+        results.append((e.get_params(), np.array(losses)))
+    (p1, l1) = results[0]
+    assert np.all(np.isfinite(p1)) and not np.array_equal(p1, p0)
+    for p, losses in results[1:]:
+        np.testing.assert_array_equal(p, p1)
+        np.testing.assert_array_equal(losses, l1)
+
+
+def test_stripes_sum_to_the_one_stripe_gradient(monkeypatch):
+    """Summing a batch's gradient by stripes changes only the order of float32
+    additions: the step matches the one-stripe step to rounding."""
+    from sgdselect import _engine
+
+    X, Y, mean, inv = _problem("squared_error", 1, n=512, d=5)
+    layout = Layout((X.shape[1], 8, 1))
+    p0 = init_params(
+        layout, [np.random.default_rng(0)], activation="tanh", init_scale=1.0
+    )
+    out = []
+    for stripe_chunks in (1000, 2):
+        monkeypatch.setattr(_engine, "_CHUNK", 32)
+        monkeypatch.setattr(_engine, "_STRIPE_CHUNKS", stripe_chunks)
+        e = _make(
+            CPUEngine,
+            X,
+            Y,
+            mean,
+            inv,
+            layout,
+            activation="tanh",
+            loss="squared_error",
+            batch_size=512,
+            clip=1.0,
+        )
+        e.set_group(p0, [0.1], [0.0], [np.arange(512)], [np.random.default_rng(0)])
+        e.epoch()
+        out.append(e.get_params())
+    np.testing.assert_allclose(out[0], out[1], rtol=1e-5, atol=1e-6)
+
+
+def test_chunk_rows_stays_on_the_small_matrix_path():
+    from sgdselect._engine import _CHUNK, _SMALL_GEMM, _WIDE_CHUNK, chunk_rows
+
+    assert chunk_rows(50 * 64, 10**5) == 256  # 256 * 3200 <= 1e6 < 512 * 3200
+    assert chunk_rows(100 * 64, 10**5) == 128
+    assert chunk_rows(10, 10**5) == _CHUNK  # capped
+    assert chunk_rows(1000 * 64, 10**5) == _WIDE_CHUNK  # out of reach: packed
+    assert chunk_rows(50 * 64, 8) == 8  # never more than a batch
+    for per_row in (1, 7, 3200, 6400, 15000, 10**5):
+        c = chunk_rows(per_row, 10**6)
+        assert c * per_row <= _SMALL_GEMM or c == _WIDE_CHUNK

@@ -655,3 +655,37 @@ def test_shadow_copy_out_of_memory_says_what_to_do(monkeypatch):
         SGDSupportSelector(**FAST).fit(X, y)
     # A numeric threshold never builds the copy.
     SGDSupportSelector(threshold=0.5, **FAST).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda **kw: GDSupportSelector(**kw),
+        lambda **kw: SGDSupportSelector(batch_size=200, **kw),
+    ],
+    ids=["GD", "SGD-b200"],
+)
+def test_n_jobs_shares_large_batches_and_changes_nothing(monkeypatch, make):
+    """n_jobs threads share out the stripes of a large batch; the fitted model
+    is the one-thread model exactly, for GD and large-batch SGD alike."""
+    from sgdselect import _engine
+
+    calls = []
+    threaded = _engine.CPUEngine._run_shared_threaded
+
+    def spy(self, *args):
+        calls.append(args[-1])
+        return threaded(self, *args)
+
+    monkeypatch.setattr(_engine, "_CHUNK", 16)
+    monkeypatch.setattr(_engine, "_STRIPE_CHUNKS", 2)
+    monkeypatch.setattr(_engine.CPUEngine, "_run_shared_threaded", spy)
+    X, y = make_friedman1(n_samples=600, n_features=8, random_state=0)
+    fits = [make(n_jobs=n_jobs, **FAST).fit(X, y) for n_jobs in (None, 2, -1)]
+    assert calls and min(calls) >= 2  # the threaded path ran, on 2+ threads
+    for fit in fits[1:]:
+        np.testing.assert_array_equal(fit.coefs_[0], fits[0].coefs_[0])
+        np.testing.assert_array_equal(
+            fit.feature_importances_, fits[0].feature_importances_
+        )
+        np.testing.assert_array_equal(fit.get_support(), fits[0].get_support())
