@@ -451,7 +451,8 @@ def worker_gd(cfg, threads):
     X, y = make_data(n, d)
     rate = matmul_rate(cfg["matmul_size"])
     # The network of the target (and of step_flops), not the default.
-    net = dict(**SAME_NETWORK, threshold=ONE_TRAINING, random_state=0)
+    # n_jobs: the threads share out the stripes of rows of each step.
+    net = dict(**SAME_NETWORK, threshold=ONE_TRAINING, random_state=0, n_jobs=threads)
     GDSupportSelector(max_iter=1, **net).fit(X, y)  # warm-up
     t_fit = best_of(lambda: GDSupportSelector(max_iter=steps, **net).fit(X, y), 1)
     out = {
@@ -466,7 +467,7 @@ def worker_gd(cfg, threads):
     }
     # The engine alone (no validation, statistics or per-epoch norms).
     try:
-        engine = _group_engine(X, y, n, [0.2], [0])
+        engine = _group_engine(X, y, n, [0.2], [0], n_threads=threads)
         with _session(engine):
             from threadpoolctl import threadpool_info
 
@@ -560,7 +561,10 @@ def _profile_full_batch(X, y):
     W1 = (rng.standard_normal((d, h)) * 0.1).astype(np.float32)
     W2 = (rng.standard_normal((h, k)) * 0.1).astype(np.float32)
     b1, b2 = np.zeros(h, np.float32), np.zeros(k, np.float32)
-    c = getattr(_engine, "_CHUNK", 1024)
+    if hasattr(_engine, "chunk_rows"):  # the engine's own chunk for these shapes
+        c = _engine.chunk_rows(d * h, n)
+    else:
+        c = getattr(_engine, "_CHUNK", 1024)
     A0 = np.empty((c, d), np.float32)
     A1 = np.empty((c, h), np.float32)
     out = np.empty((c, k), np.float32)
@@ -1166,8 +1170,10 @@ def render(cfg, grid, lasso, gd, group, cvres, wall):
         "## Full-batch gradient descent at large n",
         "",
         f"`GDSupportSelector(hidden_layer_sizes=({HIDDEN},), input_squares=False, "
-        f"max_iter={cfg['gd']['max_iter']}, threshold=0.0, random_state=0)"
-        f".fit(X, y)` with n = {cfg['gd']['n']}, d = {cfg['gd']['d']}, "
+        f"max_iter={cfg['gd']['max_iter']}, threshold=0.0, random_state=0, "
+        f"n_jobs=T).fit(X, y)` with n = {cfg['gd']['n']}, d = {cfg['gd']['d']}, "
+        "T the row's threads (they share out the stripes of rows of each step; "
+        "the result is the one-thread result bit for bit), "
         "after a warm-up fit; per step = fit time / max_iter. *Engine only*: "
         "`engine.epoch()` alone (no validation, statistics or norms). *Ideal*: "
         "F(n) = 4n(dh+hk) + 2nhk FLOPs at the large-matmul rate (the rough "

@@ -745,6 +745,100 @@ def stripe_gradient(
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def stripe_stack(n_stripes, n_models, d, h, k):
+    """Gradients of ``n_stripes`` stripes, each as from ``gradient_buffers``,
+    stacked along a first axis: ``(gW1, gb1, gW2, gb2, loss)``."""
+    return (
+        np.empty((n_stripes, d, n_models * h), np.float32),
+        np.empty((n_stripes, n_models * h), np.float32),
+        np.empty((n_stripes, n_models, h, k), np.float32),
+        np.empty((n_stripes, n_models, k), np.float32),
+        np.zeros((n_stripes, n_models)),
+    )
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def stripes_gradient(
+    X,
+    Y,
+    mean,
+    inv_scale,
+    sq_inv,
+    y_shift,
+    y_inv,
+    order,
+    noise,
+    starts,
+    stripe,
+    stop,
+    batch_rows,
+    Wf,
+    bf,
+    params,
+    w_off,
+    b_off,
+    h,
+    chunk,
+    activation,
+    loss,
+    active,
+    direct,
+    scratch,
+    stack,
+):
+    """``stripe_gradient`` for the stripes starting at ``starts`` (each
+    ``stripe`` rows, the batch ending at ``stop``), one after the other into
+    ``stack`` (from ``stripe_stack``): a thread's share of a step, in one
+    call."""
+    for q in range(starts.shape[0]):
+        stripe_gradient(
+            X,
+            Y,
+            mean,
+            inv_scale,
+            sq_inv,
+            y_shift,
+            y_inv,
+            order,
+            noise,
+            starts[q],
+            min(starts[q] + stripe, stop),
+            batch_rows,
+            Wf,
+            bf,
+            params,
+            w_off,
+            b_off,
+            h,
+            chunk,
+            activation,
+            loss,
+            active,
+            direct,
+            scratch,
+            (stack[0][q], stack[1][q], stack[2][q], stack[3][q], stack[4][q]),
+        )
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def add_stripes(g, stack, count, first):
+    """Add the first ``count`` stripes of ``stack`` into ``g`` in order, the
+    first one copied instead when ``first``: the same additions, in the same
+    order, as ``run_epoch_shared`` makes."""
+    for q in range(count):
+        if first and q == 0:
+            g[0][...] = stack[0][0]
+            g[1][...] = stack[1][0]
+            g[2][...] = stack[2][0]
+            g[3][...] = stack[3][0]
+            g[4][...] = stack[4][0]
+        else:
+            add_gradient(
+                g, (stack[0][q], stack[1][q], stack[2][q], stack[3][q], stack[4][q])
+            )
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def add_gradient(g, other):
     """``g += other`` for gradients from ``gradient_buffers``, term by term."""
     gW1, gb1, gW2, gb2, loss = g
@@ -820,3 +914,52 @@ def _unfold_gradient(gW1, gb1, mean, inv_scale):
         row = gW1[i]
         for j in range(gW1.shape[1]):
             row[j] = s * (row[j] - m * gb1[j])
+
+
+# Rows per partial sum in ``column_moments``: short sums of like-sized terms,
+# added up in float64, keep the rounding error of a mean over 10**6 rows near
+# that of a pairwise sum.
+_MOMENT_BLOCK = 256
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def column_moments(X, unit, mean, sq):
+    """Per column of ``X``, in float64: ``unit``, its largest magnitude (1
+    for an all-zero column); ``mean``, the mean of ``x / unit``; and ``sq``,
+    the sum of squared deviations of ``x / unit`` from it (two passes, no
+    cancellation). Dividing by ``unit`` first keeps values near the limits of
+    float64 (1e300, 1e-300) from overflowing or underflowing. Reads ``X``
+    three times, row by row, with no copy."""
+    n, d = X.shape
+    unit[:] = 0.0
+    for i in range(n):
+        row = X[i]
+        for j in range(d):
+            a = abs(np.float64(row[j]))
+            if a > unit[j]:
+                unit[j] = a
+    for j in range(d):
+        if unit[j] == 0.0:
+            unit[j] = 1.0
+    part = np.empty(d)
+    mean[:] = 0.0
+    for b0 in range(0, n, _MOMENT_BLOCK):
+        part[:] = 0.0
+        for i in range(b0, min(b0 + _MOMENT_BLOCK, n)):
+            row = X[i]
+            for j in range(d):
+                part[j] += np.float64(row[j]) / unit[j]
+        for j in range(d):
+            mean[j] += part[j]
+    for j in range(d):
+        mean[j] /= n
+    sq[:] = 0.0
+    for b0 in range(0, n, _MOMENT_BLOCK):
+        part[:] = 0.0
+        for i in range(b0, min(b0 + _MOMENT_BLOCK, n)):
+            row = X[i]
+            for j in range(d):
+                v = np.float64(row[j]) / unit[j] - mean[j]
+                part[j] += v * v
+        for j in range(d):
+            sq[j] += part[j]
