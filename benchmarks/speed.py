@@ -454,7 +454,7 @@ def worker_gd(cfg, threads):
     # n_jobs: the threads share out the stripes of rows of each step.
     net = dict(**SAME_NETWORK, threshold=ONE_TRAINING, random_state=0, n_jobs=threads)
     GDSupportSelector(max_iter=1, **net).fit(X, y)  # warm-up
-    t_fit = best_of(lambda: GDSupportSelector(max_iter=steps, **net).fit(X, y), 1)
+    t_fit = best_of(lambda: GDSupportSelector(max_iter=steps, **net).fit(X, y), 3)
     out = {
         "n": n,
         "d": d,
@@ -1174,7 +1174,8 @@ def render(cfg, grid, lasso, gd, group, cvres, wall):
         f"n_jobs=T).fit(X, y)` with n = {cfg['gd']['n']}, d = {cfg['gd']['d']}, "
         "T the row's threads (they share out the stripes of rows of each step; "
         "the result is the one-thread result bit for bit), "
-        "after a warm-up fit; per step = fit time / max_iter. *Engine only*: "
+        "after a warm-up fit; per step = the best of 3 fit times / max_iter. "
+        "*Engine only*: "
         "`engine.epoch()` alone (no validation, statistics or norms). *Ideal*: "
         "F(n) = 4n(dh+hk) + 2nhk FLOPs at the large-matmul rate (the rough "
         "6n(dh+hk) count in brackets). *PyTorch step*: the same full-batch step "
