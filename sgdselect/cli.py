@@ -43,6 +43,7 @@ _OPTIONS = {
     "max_features": "--max-features",
     "threshold": "--threshold",
     "device": "--device",
+    "n_jobs": "--n-jobs",
     "random_state": "--random-state",
     "task": "--task",
 }
@@ -324,6 +325,14 @@ def _add_select_parser(commands):
         "--device", default="cpu", help="cpu, cuda, cuda:N or auto (default cpu)"
     )
     est.add_argument(
+        "--n-jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="CPU threads that share out the rows of large batches (full batch, "
+        "thousands of rows; same result); -1: all cores (default 1)",
+    )
+    est.add_argument(
         "--random-state",
         type=int,
         default=0,
@@ -547,6 +556,7 @@ def _make_selector(args, verbose):
         max_features=args.max_features,
         input_squares=args.input_squares,
         device=args.device,
+        n_jobs=args.n_jobs,
         random_state=args.random_state,
         task=args.task,
         verbose=verbose,

@@ -162,6 +162,14 @@ def test_no_squares(capsys, data_dir):
     assert plain["parameters"]["input_squares"] is False
 
 
+def test_n_jobs(capsys, data_dir):
+    args = [data_dir / "data.csv", "-t", "y", "--max-iter", "20", "--batch-size"]
+    one = report(capsys, *args, "full")
+    two = report(capsys, *args, "full", "--n-jobs", "2")
+    assert two["parameters"]["n_jobs"] == 2 and one["parameters"]["n_jobs"] is None
+    assert two["selected"] == one["selected"]
+
+
 def test_batch_size_full_and_quiet(capsys, data_dir):
     args = ["select", data_dir / "data.csv", "-t", "y", "--max-iter", "20"]
     rep = report(capsys, *args[1:], "--batch-size", "full")
