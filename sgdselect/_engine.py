@@ -34,6 +34,8 @@ _CHUNK = 1024
 # is used with _WIDE_CHUNK rows (d=1000: 256 rows as fast as 1024; 64 rows
 # 10% slower, 16 rows 50% slower).
 _SMALL_GEMM = 10**6
+_MIN_SMALL_CHUNK = 64
+_WIDE_CHUNK = 256
 # A batch's gradient is summed over stripes of this many chunks (the unit of
 # work of a thread in a multi-threaded step), in the same order whatever the
 # number of threads.
@@ -41,8 +43,6 @@ _STRIPE_CHUNKS = 16
 # Stripes per task of a thread in a multi-threaded step: fewer, longer tasks
 # spend less in dispatch (about 0.1 ms a task).
 _TASK_STRIPES = 4
-_MIN_SMALL_CHUNK = 64
-_WIDE_CHUNK = 256
 # Largest |mean / std| of a column for which a full-batch step reads X in place
 # with the standardization folded into the weights: beyond it, float32
 # cancellation between x @ (s * W) and (mean * s) @ W would cost digits.
@@ -418,7 +418,6 @@ class CPUEngine(_BaseEngine):
         direct = self._direct[i]
         use_direct = direct.shape[0] > 0
         W1s, b1s = np.empty_like(W1), np.empty_like(b1)
-        # One slot (gradient and scratch) per stripe in flight.
         # A task is a thread's run of up to _TASK_STRIPES consecutive stripes
         # (one compiled call); 2 tasks per thread are in flight, each with its
         # own scratch and stack of stripe gradients, which are added in order.
@@ -435,11 +434,8 @@ class CPUEngine(_BaseEngine):
         totals = np.zeros(n_models)
         was_active = active.copy()
         n, n_steps = len(order_i), 0
-        pool = self._pool
-        own_pool = pool is None
-        if own_pool:
-            pool = ThreadPoolExecutor(n_threads)
-        try:
+        with contextlib.ExitStack() as stack:
+            pool = self._pool or stack.enter_context(ThreadPoolExecutor(n_threads))
             for start in range(0, n, self.batch_size):
                 stop = min(start + self.batch_size, n)
                 Wf, bf = W1, b1
@@ -494,7 +490,7 @@ class CPUEngine(_BaseEngine):
                     W1,
                     b1,
                     params,
-                    g,
+                    *g,
                     mean,
                     inv,
                     use_direct,
@@ -511,9 +507,6 @@ class CPUEngine(_BaseEngine):
                     stop - start,
                 )
                 n_steps += 1
-        finally:
-            if own_pool:
-                pool.shutdown()
         k.unpack_first_layer(W1, b1, w_off, b_off, params)
         for m in range(n_models):
             if active[m]:
