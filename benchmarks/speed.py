@@ -478,6 +478,14 @@ def worker_gd(cfg, threads):
             out["engine_per_step"] = best_of(engine.epoch, max(3, steps // 4))
     except Exception as exc:  # noqa: BLE001
         out["engine_error"] = f"{type(exc).__name__}: {exc}"
+    # The bound takes the best rate seen before and after the timings: on a
+    # shared machine a core can be taken for a while, and a low rate would
+    # make the bound a floor (2-thread rates of 106 and 190-203 GFLOP/s were
+    # seen in runs a few minutes apart).
+    out["rate_before"] = rate
+    out["rate"] = rate = max(rate, matmul_rate(cfg["matmul_size"]))
+    out["ideal"] = step_flops(n, d) / rate
+    out["ideal_rough"] = step_flops_rough(n, d) / rate
     out["torch_per_step"] = _torch_full_batch_step(X, y, repeat=max(3, steps // 4))
     if cfg.get("profile"):
         try:
@@ -1177,7 +1185,8 @@ def render(cfg, grid, lasso, gd, group, cvres, wall):
         "after a warm-up fit; per step = the best of 3 fit times / max_iter. "
         "*Engine only*: "
         "`engine.epoch()` alone (no validation, statistics or norms). *Ideal*: "
-        "F(n) = 4n(dh+hk) + 2nhk FLOPs at the large-matmul rate (the rough "
+        "F(n) = 4n(dh+hk) + 2nhk FLOPs at the large-matmul rate (the best of "
+        "its measurements before and after the timings; the rough "
         "6n(dh+hk) count in brackets). *PyTorch step*: the same full-batch step "
         "written with autograd on a pre-standardized tensor, for context.",
         "",
