@@ -797,7 +797,11 @@ HYPOTHESES = [
     "So the rule keeps four (downstream R^2 0.71 against 0.93; "
     "`SGDSupportSelectorCV`'s refit keeps all five and one noise column, "
     "0.93). At 3 SDs this case would keep two noise columns more, and on three "
-    "draws of the suite 4 SDs scored 0.96-0.97 mean F1 against 0.94-0.95.",
+    "draws of the suite 4 SDs scored 0.96-0.97 mean F1 against 0.94-0.95. "
+    "The weak column is x0, `sin(2x)` (odd, so its square carries nothing). "
+    "At batch size 8 it clears the cut (F1 1.00 on two of three seeds), but "
+    "b = 8 loses on small data (Friedman #1 at n = 500-800): "
+    "[batch_size.md](batch_size.md).",
     "- **`paper_staircase`: nobody reaches 1.** SGD keeps three of the five "
     "(F1 0.75; MI 0.91 with one noise column, the forest 0.57): the "
     "staircase's higher-order terms carry 0.2% of the variance of y. Before "
