@@ -749,6 +749,11 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
     def _n_threads(self):
         if self.n_jobs is None:
             return 1
+        if self.n_jobs == 0:
+            raise ValueError(
+                "n_jobs=0 would train on no thread; use None or 1 for one "
+                "thread, k > 1 for k threads, or -1 for all cores."
+            )
         if self.n_jobs < 0:
             import os
 

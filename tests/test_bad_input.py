@@ -49,6 +49,12 @@ ERRORS = [
         "y contains infinity",
     ),
     ("empty X", lambda: fit(np.empty((0, 4)), []), ValueError, "0 sample"),
+    (
+        "n_jobs=0",
+        lambda: fit(X, Y, n_jobs=0),
+        ValueError,
+        "n_jobs=0 would train on no thread.*-1 for all cores",
+    ),
     ("one sample", lambda: fit(X[:1], Y[:1]), ValueError, "1 sample.*minimum of 2"),
     ("no feature", lambda: fit(X[:, :0], Y), ValueError, "0 feature"),
     (
