@@ -24,7 +24,6 @@ import json
 import os
 import sys
 import time
-import warnings
 
 import numpy as np
 
@@ -36,7 +35,7 @@ from _common import (  # noqa: E402
     table,
     write_page,
 )
-from weight_decay_size import cases  # noqa: E402
+from weight_decay_size import measure  # noqa: E402
 
 CONFIGS = {
     "4 (default)": dict(batch_size=4),
@@ -81,52 +80,8 @@ OUT = os.path.join(
 
 
 def run(quick):
-    from sgdselect import SGDSupportSelector
-    from sgdselect.metrics import ranking_auc, support_f1
-
-    rows = []
-    for seed in SEEDS[:1] if quick else SEEDS:
-        for name, kind, task, X, y, truth, probes in cases(seed, quick):
-            for config, params in CONFIGS.items():
-                selector = SGDSupportSelector(
-                    **params,
-                    task=task,
-                    random_state=seed,
-                    max_iter=50 if quick else 300,
-                )
-                start = time.perf_counter()
-                with warnings.catch_warnings():
-                    # The fall-back warning is not what this page counts.
-                    warnings.simplefilter("ignore", UserWarning)
-                    selector.fit(X, y)
-                elapsed = time.perf_counter() - start
-                kept = selector.get_support()
-                row = dict(
-                    case=name,
-                    kind=kind,
-                    seed=seed,
-                    config=config,
-                    time=elapsed,
-                    auc=float(ranking_auc(truth, selector.feature_importances_)),
-                    kept=int(kept.sum()),
-                )
-                if probes is None:
-                    row["f1"] = float(support_f1(truth, kept, zero_division=0.0))
-                else:
-                    row["probes"] = int((kept & probes).sum())
-                    row["n_probes"] = int(probes.sum())
-                    row["real"] = int((kept & ~probes).sum())
-                rows.append(row)
-            print(
-                f"seed {seed} {name}: "
-                + ", ".join(
-                    f"b={r['config']} {r.get('f1', r['auc']):.2f}"
-                    for r in rows
-                    if r["case"] == name and r["seed"] == seed
-                ),
-                flush=True,
-            )
-    return rows
+    configs = {name: (lambda n, p=params: p) for name, params in CONFIGS.items()}
+    return measure(quick, SEEDS, configs)
 
 
 def _mean(rows, key):

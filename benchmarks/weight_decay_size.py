@@ -80,23 +80,26 @@ def cases(seed, quick):
     return out
 
 
-def run(quick):
+def measure(quick, seeds, configs):
+    """Fit ``SGDSupportSelector`` on every case of every seed for every
+    config (name -> function of the number of rows giving the parameters that
+    differ from the defaults); one row of metrics per fit."""
     from sgdselect import SGDSupportSelector
     from sgdselect.metrics import ranking_auc, support_f1
 
     rows = []
-    for seed in SEEDS[:1] if quick else SEEDS:
+    for seed in seeds[:1] if quick else seeds:
         for name, kind, task, X, y, truth, probes in cases(seed, quick):
-            for config, strength in CONFIGS.items():
+            for config, params in configs.items():
                 selector = SGDSupportSelector(
-                    weight_decay=strength(len(X)),
+                    **params(len(X)),
                     task=task,
                     random_state=seed,
                     max_iter=50 if quick else 300,
                 )
                 start = time.perf_counter()
                 with warnings.catch_warnings():
-                    # The fall-back warning is what this page counts.
+                    # The fall-back warning is not what these pages count.
                     warnings.simplefilter("ignore", UserWarning)
                     selector.fit(X, y)
                 elapsed = time.perf_counter() - start
@@ -114,8 +117,9 @@ def run(quick):
                     row["f1"] = float(support_f1(truth, kept, zero_division=0.0))
                 else:
                     row["probes"] = int((kept & probes).sum())
+                    row["n_probes"] = int(probes.sum())
                     row["real"] = int((kept & ~probes).sum())
-                    row["fpr"] = row["probes"] / int(probes.sum())
+                    row["fpr"] = row["probes"] / row["n_probes"]
                 rows.append(row)
             print(
                 f"seed {seed} {name}: "
@@ -127,6 +131,14 @@ def run(quick):
                 flush=True,
             )
     return rows
+
+
+def run(quick):
+    configs = {
+        name: (lambda n, strength=strength: dict(weight_decay=strength(n)))
+        for name, strength in CONFIGS.items()
+    }
+    return measure(quick, SEEDS, configs)
 
 
 def _mean(rows, key):
