@@ -20,6 +20,7 @@ from sgdselect._selector import (
     _score_output,
     _square_inverse,
     column_stats,
+    resolve_weight_decay,
     square_stats,
 )
 from sgdselect._support import LATE_FRACTION
@@ -30,6 +31,7 @@ _REFIT_ATTRIBUTES = (
     "shadow_importances_",
     "importances_history_",
     "loss_curve_",
+    "weight_decay_",
     "n_iter_",
     "coefs_",
     "intercepts_",
@@ -159,7 +161,7 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
         n_jobs=None,
         activation="tanh",
         max_iter=300,
-        weight_decay=1e-3,
+        weight_decay="auto",
         max_grad_norm=1.0,
         init_scale=0.3,
         input_squares=True,
@@ -305,7 +307,10 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
         engine.set_group(
             params,
             learning_rates=[candidates[c][1] for c, _ in group],
-            weight_decays=[self.weight_decay] * len(group),
+            weight_decays=[
+                resolve_weight_decay(self.weight_decay, len(folds[f]["train"]))
+                for _, f in group
+            ],
             rows=[folds[f]["train"] for _, f in group],
             rngs=[shuffle_rng for _, shuffle_rng in rngs],
             x_mean=[folds[f]["mean"] for _, f in group],
@@ -425,7 +430,6 @@ SGDSupportSelectorCV.__doc__ = SGDSupportSelectorCV.__doc__.format(
         ),
         lr="",
         max_iter=300,
-        weight_decay=1e-3,
         epochs_note="Every network of the search trains this many epochs.",
     ),
     attributes=_ATTRIBUTES_DOC.rstrip("\n"),

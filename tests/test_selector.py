@@ -175,6 +175,37 @@ def test_gd_is_full_batch_sgd():
     np.testing.assert_allclose(gd.feature_importances_, sgd.feature_importances_)
 
 
+@pytest.mark.parametrize("Selector", [SGDSupportSelector, GDSupportSelector])
+def test_auto_weight_decay_is_two_over_the_rows(Selector):
+    # "auto" trains exactly as the number 2 / n would, and says what it used.
+    X, y = sparse_regression(n=160)
+    auto = Selector(**FAST).fit(X, y)
+    assert auto.get_params()["weight_decay"] == "auto"
+    assert auto.weight_decay_ == 2 / 160
+    explicit = Selector(weight_decay=2 / 160, **FAST).fit(X, y)
+    np.testing.assert_array_equal(
+        auto.feature_importances_, explicit.feature_importances_
+    )
+    fixed = Selector(weight_decay=1e-3, **FAST).fit(X, y)
+    assert fixed.weight_decay_ == 1e-3
+    assert not np.allclose(auto.feature_importances_, fixed.feature_importances_)
+    # Refitting on fewer rows resolves "auto" again.
+    assert Selector(**FAST).fit(X[:100], y[:100]).weight_decay_ == 2 / 100
+
+
+def test_auto_weight_decay_in_partial_fit_uses_the_chunk():
+    X, y = sparse_regression(n=160)
+    selector = SGDSupportSelector(**FAST).partial_fit(X[:40], y[:40])
+    assert selector.weight_decay_ == 2 / 40
+    assert selector.partial_fit(X[40:], y[40:]).weight_decay_ == 2 / 120
+
+
+def test_unknown_weight_decay_word():
+    X, y = sparse_regression(n=40)
+    with pytest.raises(ValueError, match="weight_decay"):
+        SGDSupportSelector(weight_decay="strong", **FAST).fit(X, y)
+
+
 @pytest.mark.parametrize(
     "threshold, expected",
     [
