@@ -521,7 +521,9 @@ Why each value (coordinate tables below; F1 under today's rule unless said):
   3e-3, 1e-2 gives F1 0.585, 0.669, 0.741, **0.802**, 0.670, 0.621. Without it
   the loss is driven near zero (classification: 4e-5), SGD noise dies (the
   paper's failure mode) and the irrelevant columns stay at their initial
-  size or grow by fitting noise.
+  size or grow by fitting noise. (Since replaced by `weight_decay="auto"`,
+  2 / n for n rows, which is this 1e-3 at the suite's 2000 rows: it does
+  better with fewer rows; `benchmarks/weight_decay_size.py`.)
 * **max_grad_norm 1.0**: removing clipping wrecks everything (F1 0.14, AUC
   0.60); 0.3 is no better than 1.0.
 * **learning_rate 0.2, batch_size 4**: at b=4, eta 0.05/0.1/0.2/0.5 give
