@@ -32,6 +32,7 @@ from sgdselect._network import (
 )
 from sgdselect._support import (
     auto_fell_back,
+    auto_needs_shadows,
     late_mean,
     n_shadow_copies,
     resolve_threshold,
@@ -313,11 +314,12 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         return self
 
     def _needs_shadows(self, state):
-        """Whether ``threshold="auto"`` found nothing standing out in a
-        finished training run, so that shadows must settle the cut."""
+        """Whether ``threshold="auto"`` found nothing standing out clearly in
+        a finished training run (:func:`auto_needs_shadows`), so that
+        shadows must settle the cut."""
         if self.threshold not in (None, "auto") or not state["history"]:
             return False
-        return auto_fell_back(late_mean(state["history"]))
+        return auto_needs_shadows(late_mean(state["history"]))
 
     def _fit_with_shadows(self, X, Y, layout, loss, targets, batch_size, device):
         """Train afresh on ``X`` with a shadow of every column appended.
@@ -332,7 +334,8 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         n_copies = n_shadow_copies(n_features)
         if self.verbose:
             print(
-                "threshold='auto': no feature stands out; training again beside "
+                "threshold='auto': no feature stands out clearly; training again "
+                "beside "
                 f"{n_copies} permuted {'copy' if n_copies == 1 else 'copies'} of "
                 "every column, to cut against"
             )
@@ -340,7 +343,7 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
             X_aug = with_shadows(X, np.random.default_rng([seed, 1]), n_copies)
         except MemoryError as exc:
             raise MemoryError(
-                "threshold='auto' found no feature standing out and needs a "
+                "threshold='auto' found no feature standing out clearly and needs a "
                 f"copy of X with {n_copies} shadow(s) of every column to cut "
                 f"against ({(1 + n_copies) * X.nbytes / 2**30:.2f} GiB), which "
                 "did not fit in memory. Pass a numeric threshold or "
@@ -1068,9 +1071,10 @@ _COMMON_PARAMETERS_DOC = """
         Force ``"regression"`` for an integer target with many values.
     threshold : str or float, default="auto"
         Importance cut. ``"auto"`` finds the gap between the features that
-        stand out and the shrunk mass, and where there is none, ``fit``
-        trains again beside permuted copies of the columns and keeps the
-        features that beat them all (see Notes); a float is an absolute cut;
+        stand out and the shrunk mass, and where there is none (or what
+        stands out does so only marginally), ``fit`` trains again beside
+        permuted copies of the columns and keeps the features that beat them
+        all (see Notes); a float is an absolute cut;
         ``"mean"``, ``"median"`` and scaled words such as ``"1.5*mean"`` mean
         what they mean in :class:`~sklearn.feature_selection.SelectFromModel`.
     max_features : int or None, default=None
@@ -1220,8 +1224,11 @@ class SGDSupportSelector(_IncrementalSupportSelector):
     strongest one below.
 
     If both are empty, nothing stands out of the shrunk mass: typical of real
-    data whose relevant features are many and of graded strength. ``fit``
-    then trains a fresh network (same parameters and seed) on ``X`` with
+    data whose relevant features are many and of graded strength. The same
+    holds when there is no clear gap and the weakest feature standing out
+    is less than 4 robust standard deviations above the median: a graded
+    mass with a column or two at its upper edge. ``fit`` then trains a
+    fresh network (same parameters and seed) on ``X`` with
     shadows appended: copies of every column with their rows permuted, which
     keep each column's distribution and lose its relation to the target,
     enough of them (at least 100) that a feature independent of the target

@@ -270,6 +270,48 @@ def test_auto_selection_that_stands_out_does_not_warn():
     assert sel.get_support(indices=True).tolist() == [0, 1, 2, 3, 4]
 
 
+def _mass_with(tops):
+    """Log-importances: a tight graded mass of 60 (0.05 log-units wide) and
+    features placed ``tops`` robust SDs of that mass above its median."""
+    from scipy.stats import norm
+
+    mass = 0.05 * norm.ppf(np.linspace(0.02, 0.98, 60))
+    spread = 1.4826 * np.median(np.abs(mass - np.median(mass)))
+    return np.concatenate([mass, np.median(mass) + spread * np.asarray(tops)])
+
+
+@pytest.mark.parametrize(
+    "tops, needs",
+    [
+        ((), True),  # nothing stands out
+        ((3.5,), True),  # one marginal outlier of a graded mass
+        ((3.4, 3.6, 3.8), True),  # a few, all marginal
+        ((3.5, 4.6, 5.2), True),  # the weakest kept would be marginal
+        ((4.6, 5.2, 5.8), False),  # all well out, though no clear gap
+        ((60.0, 61.0), False),  # a clear gap (e^3 times the mass)
+    ],
+)
+def test_auto_needs_shadows_when_what_stands_out_is_marginal(tops, needs):
+    from sgdselect._support import AUTO_Z_BELOW_GAP, _otsu_split, auto_needs_shadows
+
+    logs = _mass_with(tops)
+    # The construction holds once the tops are counted in the median and spread.
+    median = np.median(logs)
+    spread = 1.4826 * np.median(np.abs(logs - median))
+    z = np.sort((logs - median) / spread)[::-1][: len(tops)]
+    intended = np.sort(tops)[::-1]
+    for bar in (3.0, AUTO_Z_BELOW_GAP):
+        np.testing.assert_array_equal(z > bar, intended > bar)
+    ordered = np.sort(logs)[::-1]
+    split = _otsu_split(ordered)
+    clear = ordered[split - 1] - ordered[split] >= np.log(1.5)
+    assert clear == (max(tops, default=0) > 50)
+    assert auto_needs_shadows(np.exp(logs)) is needs
+    # Without a clear gap, "well out" is the below-gap bar.
+    if tops and not clear:
+        assert needs == (min(tops) < AUTO_Z_BELOW_GAP)
+
+
 @pytest.mark.parametrize(
     "importances, fell_back",
     [
