@@ -115,6 +115,7 @@ def measure(quick, seeds, configs):
                     time=elapsed,
                     auc=float(ranking_auc(truth, selector.feature_importances_)),
                     kept=int(kept.sum()),
+                    shadows=selector.shadow_importances_ is not None,
                 )
                 if probes is None:
                     row["f1"] = float(support_f1(truth, kept, zero_division=0.0))
