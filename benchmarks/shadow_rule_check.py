@@ -65,7 +65,8 @@ FINDINGS = [
     "- **The cost is a few more shadow steps**: 21 of 90 fits at the "
     "defaults against 19, 21 against 17 at b = 8: every real-data fit, and "
     "`highdim_additive`, seed 4 (at the defaults its shadow step kept the "
-    "same six columns, one of them noise). A shadow step is a second fit on `1 + ceil(100 / d)` times "
+    "same six columns, one of them noise). A shadow step is a second fit on "
+    "`1 + ceil(100 / d)` times "
     "the columns. The time column does not show it: the old rule's fits ran "
     "first, while another benchmark shared the machine.",
     '- It is the rule `threshold="auto"` ships with '

@@ -1026,9 +1026,9 @@ _COMMON_PARAMETERS_DOC = """
         scikit-learn's ``MLPRegressor`` divides ``alpha`` by ``n``: with SGD
         the decay of one epoch is then ``2 * learning_rate / batch_size``
         whatever ``n``. Against a fixed 1e-3 it found the support more often
-        with few rows (Friedman #1 at n = 500: F1 1.00 against 0.75) and on
-        the d = 500 additive case, the rest unchanged over five seeds
-        (``docs/benchmarks/weight_decay.md``). The value used is
+        with few rows (Friedman #1 at n = 500: F1 1.00 on five seeds against
+        0.88) and on the d = 500 additive case, the rest unchanged over five
+        seeds (``docs/benchmarks/weight_decay.md``). The value used is
         ``weight_decay_``.
     max_grad_norm : float or None, default=1.0
         Clip the gradient of each step to this Euclidean norm, as the paper
