@@ -6,6 +6,7 @@ thread-related environment variables are set before anything is imported, so
 that OpenBLAS, OpenMP, Numba and torch all start with that many threads.
 """
 
+import argparse
 import json
 import os
 import platform
@@ -375,3 +376,43 @@ def write_page(text, path, wall):
         if in_rows:
             print(line)
     print(f"\nwrote {path} in {wall / 60:.1f} min")
+
+
+def rows_page_main(doc, out, quick_name, run, report):
+    """The command line of a benchmark that fits rows and renders a page.
+
+    ``--quick`` (a smoke test, page to /tmp unless ``--out``), ``--out``,
+    ``--json`` (also dump the rows, wall time and machine lines) and
+    ``--from-json`` (render the page from such a dump, running nothing).
+    ``run(quick)`` returns the rows; ``report(rows, wall, quick, machine)``
+    the page. Fits run on one thread.
+    """
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small smoke test")
+    parser.add_argument("--out", help="Markdown file to write")
+    parser.add_argument("--json", help="also dump the raw rows to this file")
+    parser.add_argument(
+        "--from-json",
+        help="render the page from a --json dump (with its wall time) instead "
+        "of running anything",
+    )
+    args = parser.parse_args()
+    if args.from_json:
+        with open(args.from_json) as fh:
+            saved = json.load(fh)
+        rows, wall, machine = saved["rows"], saved["wall"], saved["machine"]
+        quick = saved.get("quick", args.quick)
+    else:
+        controller = limit_threads(1)  # noqa: F841  (kept alive)
+        start = time.perf_counter()
+        rows = run(args.quick)
+        wall = time.perf_counter() - start
+        machine = machine_lines(command_line())
+        quick = args.quick
+        if args.json:
+            with open(args.json, "w") as fh:
+                json.dump(dict(rows=rows, wall=wall, quick=quick, machine=machine), fh)
+    out = args.out or (
+        os.path.join("/tmp", f"sgdselect-{quick_name}-quick.md") if args.quick else out
+    )
+    write_page(report(rows, wall, quick, machine), out, wall)

@@ -18,21 +18,17 @@ one thread, ``threshold="auto"``. It writes
 ``docs/benchmarks/batch_size.md``. It measures; it kept the default.
 """
 
-import argparse
-import json
 import os
 import sys
-import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import (  # noqa: E402
     command_line,
-    limit_threads,
     machine_lines,
+    rows_page_main,
     table,
-    write_page,
 )
 from weight_decay_size import measure  # noqa: E402
 
@@ -174,33 +170,7 @@ def report(rows, wall, quick, machine=None):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="smoke test")
-    parser.add_argument("--out", help="Markdown file to write")
-    parser.add_argument("--json", help="also dump the raw rows to this file")
-    parser.add_argument(
-        "--from-json",
-        help="render the page from a --json dump instead of running the fits",
-    )
-    args = parser.parse_args()
-    out = args.out or (
-        os.path.join("/tmp", "sgdselect-batch-size-quick.md") if args.quick else OUT
-    )
-    if args.from_json:
-        with open(args.from_json) as fh:
-            saved = json.load(fh)
-        rows, wall, machine = saved["rows"], saved["wall"], saved["machine"]
-        write_page(report(rows, wall, saved["quick"], machine), out, wall)
-        return
-    controller = limit_threads(1)  # noqa: F841  (kept alive)
-    start = time.perf_counter()
-    rows = run(args.quick)
-    wall = time.perf_counter() - start
-    machine = machine_lines(command_line())
-    if args.json:
-        with open(args.json, "w") as fh:
-            json.dump(dict(rows=rows, wall=wall, quick=args.quick, machine=machine), fh)
-    write_page(report(rows, wall, args.quick, machine), out, wall)
+    rows_page_main(__doc__, OUT, "batch-size", run, report)
 
 
 if __name__ == "__main__":

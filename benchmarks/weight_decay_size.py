@@ -24,8 +24,6 @@ before), whose column runs the selector as shipped (no ``weight_decay``
 passed).
 """
 
-import argparse
-import json
 import os
 import sys
 import time
@@ -36,10 +34,9 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import (  # noqa: E402
     command_line,
-    limit_threads,
     machine_lines,
+    rows_page_main,
     table,
-    write_page,
 )
 
 # Strength as a function of the rows; None: the default, passed as nothing.
@@ -292,33 +289,7 @@ FINDINGS = [
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="small smoke test")
-    parser.add_argument("--out", help="Markdown file to write")
-    parser.add_argument("--json", help="also dump the raw rows to this file")
-    parser.add_argument(
-        "--from-json",
-        help="render the page from a --json dump (with its wall time) instead "
-        "of running anything",
-    )
-    args = parser.parse_args()
-    if args.from_json:
-        with open(args.from_json) as f:
-            dump = json.load(f)
-        rows, wall, machine = dump["rows"], dump["wall"], dump["machine"]
-    else:
-        controller = limit_threads(1)  # noqa: F841  (kept alive)
-        start = time.perf_counter()
-        rows = run(args.quick)
-        wall = time.perf_counter() - start
-        machine = machine_lines(command_line())
-        if args.json:
-            with open(args.json, "w") as f:
-                json.dump({"rows": rows, "wall": wall, "machine": machine}, f)
-    out = args.out or (
-        os.path.join("/tmp", "sgdselect-weight-decay-quick.md") if args.quick else OUT
-    )
-    write_page(report(rows, wall, args.quick, machine), out, wall)
+    rows_page_main(__doc__, OUT, "weight-decay", run, report)
 
 
 if __name__ == "__main__":
