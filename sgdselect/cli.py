@@ -40,6 +40,7 @@ _OPTIONS = {
     "batch_size": "--batch-size",
     "learning_rate": "--learning-rate",
     "max_iter": "--max-iter",
+    "weight_decay": "--weight-decay",
     "max_features": "--max-features",
     "threshold": "--threshold",
     "device": "--device",
@@ -198,6 +199,17 @@ def _batch_size(text):
         ) from None
 
 
+def _weight_decay(text):
+    if text.lower() == "auto":
+        return "auto"
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number or 'auto', got {text!r}"
+        ) from None
+
+
 def _threshold(text):
     from sgdselect._support import resolve_threshold
 
@@ -302,6 +314,14 @@ def _add_select_parser(commands):
         default=defaults["max_iter"],
         metavar="N",
         help=f"epochs (default {defaults['max_iter']})",
+    )
+    est.add_argument(
+        "--weight-decay",
+        type=_weight_decay,
+        default=defaults["weight_decay"],
+        metavar="WD",
+        help="L2 penalty on the weights: a number, or auto for 2 / n on n "
+        f"rows (default {defaults['weight_decay']})",
     )
     est.add_argument(
         "--threshold",
@@ -552,6 +572,7 @@ def _make_selector(args, verbose):
         batch_size=args.batch_size,
         learning_rate=args.learning_rate,
         max_iter=args.max_iter,
+        weight_decay=args.weight_decay,
         threshold=args.threshold,
         max_features=args.max_features,
         input_squares=args.input_squares,
@@ -706,6 +727,7 @@ def _json_report(args, selector, X, kept, elapsed, interrupted):
             else [float(v) for v in selector.shadow_importances_]
         ),
         "n_iter": int(selector.n_iter_),
+        "weight_decay": float(selector.weight_decay_),
         "fit_time_s": round(elapsed, 4),
         "interrupted": interrupted,
         "parameters": params,

@@ -162,6 +162,16 @@ def test_no_squares(capsys, data_dir):
     assert plain["parameters"]["input_squares"] is False
 
 
+def test_weight_decay(capsys, data_dir):
+    data = data_dir / "data.csv"
+    auto = report(capsys, data, "-t", "y", *FAST)
+    assert auto["parameters"]["weight_decay"] == "auto"
+    assert auto["weight_decay"] == pytest.approx(2 / auto["n_samples"])
+    fixed = report(capsys, data, "-t", "y", *FAST, "--weight-decay", "0.01")
+    assert fixed["parameters"]["weight_decay"] == fixed["weight_decay"] == 0.01
+    assert fixed["importances"] != auto["importances"]
+
+
 def test_n_jobs(capsys, data_dir):
     args = [data_dir / "data.csv", "-t", "y", "--max-iter", "20", "--batch-size"]
     one = report(capsys, *args, "full")
@@ -317,6 +327,17 @@ ERRORS = [
         ["data.csv", "-t", "y", "--max-iter", "0"],
         2,
         "argument --max-iter: must be an int in the range [1, inf); got 0",
+    ),
+    (
+        ["data.csv", "-t", "y", "--weight-decay", "strong"],
+        2,
+        "argument --weight-decay: expected a number or 'auto', got 'strong'",
+    ),
+    (
+        ["data.csv", "-t", "y", "--weight-decay", "-1"],
+        2,
+        "argument --weight-decay: must be a str among {'auto'} or a float in the "
+        "range [0.0, inf); got -1.0",
     ),
     (
         ["data.csv", "-t", "y", "--task", "classification"],
