@@ -108,11 +108,11 @@ def auto_needs_shadows(
     if positive.size < 2:
         return False
     logs = np.log(positive)
-    median, spread, clear_gap = _mass(logs, gap)
+    median, spread, _, clear_gap = _mass(logs, gap)
     if clear_gap:
         return False
-    weakest = logs[max(_count_standing_out(logs, z, gap, z_below_gap), 1) - 1]
-    return not weakest > median + z_below_gap * spread
+    k = int(np.count_nonzero(logs > median + z * spread))
+    return not logs[max(k, 1) - 1] > median + z_below_gap * spread
 
 
 def auto_fell_back(importances, z=AUTO_Z, gap=AUTO_GAP, shadow_importances=None):
@@ -171,22 +171,22 @@ def _sorted_positive(importances):
 def _count_standing_out(logs, z, gap, z_below_gap=AUTO_Z_BELOW_GAP):
     """How many of the sorted (descending) ``logs`` stand out: the larger of
     the robust outliers and a clear top group (see :func:`auto_threshold`)."""
-    median, spread, clear_gap = _mass(logs, gap)
+    median, spread, split, clear_gap = _mass(logs, gap)
     if clear_gap:
-        split = _otsu_split(logs)
         return max(split, int(np.count_nonzero(logs > median + z_below_gap * spread)))
     return int(np.count_nonzero(logs > median + z * spread))
 
 
 def _mass(logs, gap):
-    """Median and robust spread of the sorted (descending) ``logs``, and
-    whether their Otsu split is a clear gap (top group at most half, and at
-    least ``gap`` times the strongest below)."""
+    """Median and robust spread of the sorted (descending) ``logs``, the
+    size of the top group of their Otsu split, and whether the split is a
+    clear gap (top group at most half, and at least ``gap`` times the
+    strongest below)."""
     median = np.median(logs)
     spread = 1.4826 * np.median(np.abs(logs - median))
     split = _otsu_split(logs)
     clear_gap = split <= logs.size / 2 and logs[split - 1] - logs[split] >= np.log(gap)
-    return median, spread, bool(clear_gap)
+    return median, spread, split, bool(clear_gap)
 
 
 def _otsu_split(values):
