@@ -21,8 +21,6 @@ one thread, ``threshold="auto"``. It writes
 import os
 import sys
 
-import numpy as np
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import (  # noqa: E402
     command_line,
@@ -30,7 +28,7 @@ from _common import (  # noqa: E402
     rows_page_main,
     table,
 )
-from weight_decay_size import measure  # noqa: E402
+from weight_decay_size import _mean, by_kind, measure  # noqa: E402
 
 CONFIGS = {
     "4 (default)": dict(batch_size=4),
@@ -75,19 +73,12 @@ def run(quick):
     return measure(quick, SEEDS, configs)
 
 
-def _mean(rows, key):
-    values = [r[key] for r in rows]
-    return float(np.mean(values)) if values else float("nan")
-
-
 def report(rows, wall, quick, machine=None):
     configs = list(CONFIGS)
     by = {c: [r for r in rows if r["config"] == c] for c in configs}
     summary = []
     for c in configs:
-        syn = [r for r in by[c] if r["kind"] == "synthetic"]
-        probe = [r for r in by[c] if r["kind"] == "probe"]
-        small = [r for r in by[c] if r["kind"] == "small"]
+        syn, probe, small = by_kind(by[c])
         n_probes = sum(r["n_probes"] for r in probe)
         summary.append(
             [

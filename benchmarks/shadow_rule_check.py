@@ -31,7 +31,7 @@ from _common import (  # noqa: E402
     rows_page_main,
     table,
 )
-from weight_decay_size import measure  # noqa: E402
+from weight_decay_size import by_kind, measure  # noqa: E402
 
 SEEDS = (0, 1, 2, 3, 4)
 SETTINGS = {
@@ -110,9 +110,7 @@ def report(rows, wall, quick, machine=None):
     by = {c: [r for r in rows if r["config"] == c] for c in configs}
     summary = []
     for c in configs:
-        syn = [r for r in by[c] if r["kind"] == "synthetic"]
-        probe = [r for r in by[c] if r["kind"] == "probe"]
-        small = [r for r in by[c] if r["kind"] == "small"]
+        syn, probe, small = by_kind(by[c])
         setting, rule = c.split(" | ")
         summary.append(
             [

@@ -151,18 +151,23 @@ def _mean(rows, key):
     return float(np.mean(values)) if values else float("nan")
 
 
+def by_kind(rows):
+    """``measure()`` rows split into synthetic, probe and small-n cases."""
+    return tuple(
+        [r for r in rows if r["kind"] == k] for k in ("synthetic", "probe", "small")
+    )
+
+
 def report(rows, wall, quick, machine=None):
     configs = list(CONFIGS)
     by = {c: [r for r in rows if r["config"] == c] for c in configs}
     summary = []
     for c in configs:
-        syn = [r for r in by[c] if r["kind"] == "synthetic"]
+        syn, probe, small = by_kind(by[c])
         per_case = {}
         for r in syn:
             per_case.setdefault(r["case"], []).append(r["f1"])
         worst = min(per_case, key=lambda k: np.mean(per_case[k]))
-        probe = [r for r in by[c] if r["kind"] == "probe"]
-        small = [r for r in by[c] if r["kind"] == "small"]
         summary.append(
             [
                 c,
