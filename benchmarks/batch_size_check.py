@@ -28,7 +28,13 @@ from _common import (  # noqa: E402
     rows_page_main,
     table,
 )
-from weight_decay_size import _mean, by_kind, measure  # noqa: E402
+from weight_decay_size import (  # noqa: E402
+    _mean,
+    by_kind,
+    case_order,
+    measure,
+    small_n_cell,
+)
 
 CONFIGS = {
     "4 (default)": dict(batch_size=4),
@@ -88,14 +94,11 @@ def report(rows, wall, quick, machine=None):
                 f"{_mean(syn, 'auc'):.3f}",
                 f"{sum(r['probes'] for r in probe)} / {n_probes}",
                 f"{_mean(probe, 'real'):.1f}",
-                " / ".join(
-                    f"{_mean([r for r in small if r['case'] == k], 'f1'):.2f}"
-                    for k in ("friedman1_n500", "friedman1_n800")
-                ),
+                small_n_cell(small),
                 f"{sum(r['time'] for r in by[c]):.1f} s",
             ]
         )
-    names = sorted({r["case"] for r in rows}, key=lambda k: (k.endswith("probes"), k))
+    names = case_order(rows)
     detail = []
     for name in names:
         cells = []

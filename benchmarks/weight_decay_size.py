@@ -151,6 +151,19 @@ def _mean(rows, key):
     return float(np.mean(values)) if values else float("nan")
 
 
+def small_n_cell(small):
+    """Mean F1 on Friedman #1 at n = 500 and 800, as "a / b"."""
+    return " / ".join(
+        f"{_mean([r for r in small if r['case'] == k], 'f1'):.2f}"
+        for k in ("friedman1_n500", "friedman1_n800")
+    )
+
+
+def case_order(rows):
+    """The cases of ``measure()`` rows: synthetic and small n, then probes."""
+    return sorted({r["case"] for r in rows}, key=lambda k: (k.endswith("probes"), k))
+
+
 def by_kind(rows):
     """``measure()`` rows split into synthetic, probe and small-n cases."""
     return tuple(
@@ -177,14 +190,11 @@ def report(rows, wall, quick, machine=None):
                 f"{_mean(probe, 'auc'):.3f}",
                 f"{_mean(probe, 'real'):.1f}",
                 f"{_mean(probe, 'fpr'):.3f}",
-                " / ".join(
-                    f"{_mean([r for r in small if r['case'] == k], 'f1'):.2f}"
-                    for k in ("friedman1_n500", "friedman1_n800")
-                ),
+                small_n_cell(small),
                 f"{sum(r['time'] for r in by[c]):.1f} s",
             ]
         )
-    names = sorted({r["case"] for r in rows}, key=lambda k: (k.endswith("probes"), k))
+    names = case_order(rows)
     detail = []
     for name in names:
         cells = []
