@@ -46,7 +46,7 @@ from _common import (  # noqa: E402
     rows_page_main,
     table,
 )
-from weight_decay_size import cases  # noqa: E402
+from weight_decay_size import cases, selection_outcome  # noqa: E402
 
 SEEDS = (0, 1, 2)
 N_NETWORKS = 8
@@ -142,7 +142,6 @@ def _case_rows(seed, index, quick):
 
     from sgdselect._support import n_shadow_copies, with_shadows
     from sgdselect.datasets import benchmark_suite
-    from sgdselect.metrics import support_f1
 
     controller = limit_threads(1)  # noqa: F841  (kept alive)
     name, kind, task, X, y, truth, probes = cases(seed, quick)[index]
@@ -166,12 +165,8 @@ def _case_rows(seed, index, quick):
                 kept=int(kept.sum()),
                 shadows=bool(shadows),
             )
-            if probes is None:
-                row["f1"] = float(support_f1(truth, kept, zero_division=0.0))
-            else:
-                row["probes"] = int((kept & probes).sum())
-                row["n_probes"] = int(probes.sum())
-                row["real"] = int((kept & ~probes).sum())
+            row.update(selection_outcome(kept, truth, probes))
+            if probes is not None:
                 row["downstream"] = downstream.score(suite[name], kept)
             rows.append(row)
     print(

@@ -80,12 +80,29 @@ def cases(seed, quick):
     return out
 
 
+def selection_outcome(kept, truth, probes):
+    """What a selection ``kept`` scores: support F1 against ``truth`` on a
+    synthetic case; on a case with permutation ``probes``, the probes and
+    real columns kept."""
+    from sgdselect.metrics import support_f1
+
+    if probes is None:
+        return {"f1": float(support_f1(truth, kept, zero_division=0.0))}
+    n_probes, kept_probes = int(probes.sum()), int((kept & probes).sum())
+    return dict(
+        probes=kept_probes,
+        n_probes=n_probes,
+        real=int((kept & ~probes).sum()),
+        fpr=kept_probes / n_probes,
+    )
+
+
 def measure(quick, seeds, configs):
     """Fit ``SGDSupportSelector`` on every case of every seed for every
     config (name -> function of the number of rows giving the parameters that
     differ from the defaults); one row of metrics per fit."""
     from sgdselect import SGDSupportSelector
-    from sgdselect.metrics import ranking_auc, support_f1
+    from sgdselect.metrics import ranking_auc
 
     rows = []
     for seed in seeds[:1] if quick else seeds:
@@ -114,13 +131,7 @@ def measure(quick, seeds, configs):
                     kept=int(kept.sum()),
                     shadows=selector.shadow_importances_ is not None,
                 )
-                if probes is None:
-                    row["f1"] = float(support_f1(truth, kept, zero_division=0.0))
-                else:
-                    row["probes"] = int((kept & probes).sum())
-                    row["n_probes"] = int(probes.sum())
-                    row["real"] = int((kept & ~probes).sum())
-                    row["fpr"] = row["probes"] / row["n_probes"]
+                row.update(selection_outcome(kept, truth, probes))
                 rows.append(row)
             print(
                 f"seed {seed} {name}: "
