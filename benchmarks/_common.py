@@ -378,6 +378,24 @@ def write_page(text, path, wall):
     print(f"\nwrote {path} in {wall / 60:.1f} min")
 
 
+def _one_thread_call(fn, args):
+    controller = limit_threads(1)  # noqa: F841  (kept alive)
+    return fn(*args)
+
+
+def pool_map(fn, jobs):
+    """``[fn(*args) for args in jobs]``, run in fresh worker processes, one
+    per core, each pinned to one thread: one-thread fits side by side. ``fn``
+    must be a module-level function of the calling script."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max(1, all_cores()), mp_context=context) as pool:
+        futures = [pool.submit(_one_thread_call, fn, args) for args in jobs]
+        return [future.result() for future in futures]
+
+
 def rows_page_main(doc, out, quick_name, run, report):
     """The command line of a benchmark that fits rows and renders a page.
 

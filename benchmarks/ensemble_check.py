@@ -43,6 +43,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import (  # noqa: E402
     command_line,
     machine_lines,
+    pool_map,
     rows_page_main,
     table,
 )
@@ -137,13 +138,11 @@ def select(plain, shadow, d, size, rule):
 
 def _case_rows(seed, index, quick):
     """The rows of one case of one seed (in a worker process)."""
-    from _common import limit_threads
     from recovery import Downstream
 
     from sgdselect._support import n_shadow_copies, with_shadows
     from sgdselect.datasets import benchmark_suite
 
-    controller = limit_threads(1)  # noqa: F841  (kept alive)
     name, kind, task, X, y, truth, probes = cases(seed, quick)[index]
     d = X.shape[1]
     shadowed = with_shadows(X, np.random.default_rng([seed, 1]), n_shadow_copies(d))
@@ -182,19 +181,10 @@ def _case_rows(seed, index, quick):
 
 
 def run(quick):
-    """Every (seed, case) in a pool of one-thread worker processes, one per
-    core (the cases are independent, and the fits are single-threaded)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    from _common import all_cores
-
+    """Every (seed, case) in its own one-thread worker, one per core."""
     seeds = SEEDS[:1] if quick else SEEDS
-    jobs = [(seed, i) for seed in seeds for i in range(len(cases(seed, quick)))]
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max(1, all_cores()), mp_context=context) as pool:
-        futures = [pool.submit(_case_rows, seed, i, quick) for seed, i in jobs]
-        return [row for future in futures for row in future.result()]
+    jobs = [(seed, i, quick) for seed in seeds for i in range(len(cases(seed, quick)))]
+    return [row for rows in pool_map(_case_rows, jobs) for row in rows]
 
 
 def _mean(values):
