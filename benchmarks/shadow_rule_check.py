@@ -105,36 +105,68 @@ def _outcome(row):
     return f"{row['real']} real + {row['probes']} probes"
 
 
-def report(rows, wall, quick, machine=None):
-    configs = [f"{s} | {r}" for s in SETTINGS for r in RULES]
-    by = {c: [r for r in rows if r["config"] == c] for c in configs}
-    summary = []
-    for c in configs:
-        syn, probe, small = by_kind(by[c])
-        setting, rule = c.split(" | ")
-        summary.append(
-            [
-                setting,
-                rule,
-                f"{np.mean([r['f1'] for r in syn]):.3f}",
-                f"{sum(r['f1'] == 1.0 for r in syn)} / {len(syn)}",
-                f"{sum(r['probes'] for r in probe)} / "
-                f"{sum(r['n_probes'] for r in probe)}",
-                f"{np.mean([r['real'] for r in probe]):.1f}",
-                f"{np.mean([r['f1'] for r in small]):.2f}",
-                f"{sum(r['shadows'] for r in by[c])} / {len(by[c])}",
-                f"{sum(r['time'] for r in by[c]):.1f} s",
-            ]
-        )
+def summary_rows(rows, settings, rules):
+    """One row per (setting, rule) of the pages that compare rules: F1 on the
+    synthetic cases, probes and real columns kept, small-n F1, shadow steps
+    and time."""
+    out = []
+    for setting in settings:
+        for rule in rules:
+            mine = [r for r in rows if r["config"] == f"{setting} | {rule}"]
+            syn, probe, small = by_kind(mine)
+            out.append(
+                [
+                    setting,
+                    rule,
+                    f"{np.mean([r['f1'] for r in syn]):.3f}",
+                    f"{sum(r['f1'] == 1.0 for r in syn)} / {len(syn)}",
+                    f"{sum(r['probes'] for r in probe)} / "
+                    f"{sum(r['n_probes'] for r in probe)}",
+                    f"{np.mean([r['real'] for r in probe]):.1f}",
+                    f"{np.mean([r['f1'] for r in small]):.2f}",
+                    f"{sum(r['shadows'] for r in mine)} / {len(mine)}",
+                    f"{sum(r['time'] for r in mine):.1f} s",
+                ]
+            )
+    return out
+
+
+SUMMARY_HEADER = [
+    "setting",
+    "rule",
+    "synthetic F1",
+    "F1 = 1",
+    "probes kept",
+    "real kept",
+    "small n F1",
+    "shadow step",
+    "time",
+]
+
+
+def changed_rows(rows, settings, before, after):
+    """The fits whose outcome differs between rule ``before`` and ``after``."""
     changed = []
-    for setting in SETTINGS:
-        old = {(r["case"], r["seed"]): r for r in by[f"{setting} | {RULES[0]}"]}
-        for r in by[f"{setting} | {RULES[1]}"]:
+    for setting in settings:
+        old = {
+            (r["case"], r["seed"]): r
+            for r in rows
+            if r["config"] == f"{setting} | {before}"
+        }
+        for r in rows:
+            if r["config"] != f"{setting} | {after}":
+                continue
             o = old[(r["case"], r["seed"])]
             if _outcome(o) != _outcome(r):
                 changed.append(
                     [setting, r["case"], r["seed"], _outcome(o), _outcome(r)]
                 )
+    return changed
+
+
+def report(rows, wall, quick, machine=None):
+    summary = summary_rows(rows, SETTINGS, RULES)
+    changed = changed_rows(rows, SETTINGS, *RULES)
     seeds = "seed 0" if quick else "seeds 0 to 4"
     lines = [
         '# When threshold="auto" trains beside shadows',
@@ -161,20 +193,7 @@ def report(rows, wall, quick, machine=None):
         "fit). Small n: mean F1 on Friedman #1 at n = 500 and 800. Shadow "
         "step: fits where it ran.",
         "",
-        *table(
-            [
-                "setting",
-                "rule",
-                "synthetic F1",
-                "F1 = 1",
-                "probes kept",
-                "real kept",
-                "small n F1",
-                "shadow step",
-                "time",
-            ],
-            summary,
-        ),
+        *table(SUMMARY_HEADER, summary),
         "",
         "## Fits the rule changed",
         "",
