@@ -909,7 +909,10 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
                 shadow_importances=self.shadow_importances_,
             )
         ):
-            against = "none 3 robust SDs above the median log-importance, no 1.5x gap"
+            against = (
+                "none 3 robust SDs and 1.5x above the median importance, no "
+                "1.5x gap"
+            )
             if self.shadow_importances_ is not None:
                 against = "none beat the strongest permuted copy of a column"
             warnings.warn(
@@ -1218,7 +1221,8 @@ class SGDSupportSelector(_IncrementalSupportSelector):
     shrinkage is multiplicative, which makes the shrunk mass a tight cluster
     in log space. It keeps the larger of two sets: the features more than 3
     robust standard deviations (1.4826 times the median absolute deviation)
-    above the median, and the upper group of the split into two groups with
+    above the median and more than 1.5 times the median importance, and the
+    upper group of the split into two groups with
     the least within-group variance (Otsu's rule) when that group holds at
     most half the features and its weakest feature is at least 1.5 times the
     strongest one below.

@@ -270,12 +270,13 @@ def test_auto_selection_that_stands_out_does_not_warn():
     assert sel.get_support(indices=True).tolist() == [0, 1, 2, 3, 4]
 
 
-def _mass_with(tops):
-    """Log-importances: a tight graded mass of 60 (0.05 log-units wide) and
-    features placed ``tops`` robust SDs of that mass above its median."""
+def _mass_with(tops, width=0.13):
+    """Log-importances: a graded mass of 60 (``width`` log-units per standard
+    deviation) and features placed ``tops`` robust SDs of that mass above its
+    median."""
     from scipy.stats import norm
 
-    mass = 0.05 * norm.ppf(np.linspace(0.02, 0.98, 60))
+    mass = width * norm.ppf(np.linspace(0.02, 0.98, 60))
     spread = 1.4826 * np.median(np.abs(mass - np.median(mass)))
     return np.concatenate([mass, np.median(mass) + spread * np.asarray(tops)])
 
@@ -310,6 +311,32 @@ def test_auto_needs_shadows_when_what_stands_out_is_marginal(tops, needs):
     # Without a clear gap, "well out" is the below-gap bar.
     if tops and not clear:
         assert needs == (min(tops) < AUTO_Z_BELOW_GAP)
+
+
+@pytest.mark.parametrize("tops", [(4.6,), (4.6, 5.2, 5.8), (8.0,)])
+def test_auto_outliers_of_a_tight_mass_need_the_floor(tops):
+    """A network that has barely moved from its initialization: its mass is so
+    tight (0.05 log-units per SD) that a column 1.3 times the median lies 5
+    robust SDs out. Such a column is no outlier: shadows must settle the cut,
+    and without them the rule keeps only the largest, as a fall-back."""
+    from sgdselect._support import (
+        AUTO_FLOOR,
+        auto_fell_back,
+        auto_needs_shadows,
+        auto_threshold,
+    )
+
+    logs = _mass_with(tops, width=0.05)
+    ratios = np.exp(logs[-len(tops) :] - np.median(logs))
+    assert np.all(ratios < AUTO_FLOOR)
+    importances = np.exp(logs)
+    assert auto_needs_shadows(importances)
+    assert auto_fell_back(importances)
+    assert np.count_nonzero(importances >= auto_threshold(importances)) == 1
+    # The same tops over a mass that training has spread are outliers.
+    spread = np.exp(_mass_with(tops))
+    assert not auto_fell_back(spread)
+    assert np.count_nonzero(spread >= auto_threshold(spread)) == len(tops)
 
 
 @pytest.mark.parametrize(
