@@ -776,12 +776,14 @@ HYPOTHESES = [
     "trains a second network beside shadows (permuted copies of the columns, "
     "at least 100) and keeps the features that beat every shadow (also when "
     "what stands out does so only marginally: no clear gap and the weakest "
-    "under 4 robust SDs), and the "
+    "under 4 robust SDs), an outlier must also be more than 1.5 times the "
+    "median importance ([outlier_floor.md](outlier_floor.md); on this page "
+    "it changed no selection of any of the three), and the "
     'weight decay is `"auto"`, 2 / n for n rows (the study\'s 1e-3 at '
     "n = 2000; [weight_decay.md](weight_decay.md)). For SGD the shadow step "
     "ran on the four probe cases here and on no synthetic case (for GD also "
     "on `highdim_additive`, where it kept the same six columns as its first "
-    "network and tripled the fit time).",
+    "network and took most of the fit's time).",
     "",
     "- **Synthetic cases: the highest mean F1, and F1 = 1 wherever a peer "
     "reaches it.** `SGDSupportSelector()` has mean F1 0.98, against 0.91 for "
@@ -854,7 +856,7 @@ HYPOTHESES = [
     "the (learning rate, batch size) with the best validation score, which "
     "leans to the weakest implicit regularization (b = 64 or the smallest "
     "step on 12 of 16 cases); its F1 (0.96) is below the default's (0.98), "
-    "at about 9 times the time, and it keeps 5 probes of 117.",
+    "at about 8 times the time, and it keeps 5 probes of 117.",
     "- **Where SGD wins**: pure interactions (product, xor: F1 1.0, where the "
     "L1 models keep nothing and MI misses one of the XOR pair), the d = 500 "
     "classification (1.00, where the forest keeps 126 columns and L1 91), and "
@@ -862,13 +864,13 @@ HYPOTHESES = [
     "the correlated designs and `classification`.",
     "- **Speed.** Fit times are in the table above; the square inputs double "
     "the first layer's inputs, and a default fit costs about twice what it "
-    "did without them (all cases: 12.3 s against 6.6 s; the d = 500 cases "
-    "1.8 and 2.4 s on one thread, against 17.9 and 2.1 s for the forest and "
-    "4.7 and 5.5 s for MI).",
+    "did without them (all cases: 11.1 s here, against 6.6 s without them "
+    "in an earlier run; the d = 500 cases 1.7 and 2.1 s on one thread, "
+    "against 16.8 and 2.1 s for the forest and 4.2 and 5.8 s for MI).",
     "- **LassoNet** is run at its defaults, with its CV, on three cases only "
-    "(see above). On `xor` it finished with F1 1.00 at its 120 s limit in "
-    "this run (117 s in the one before); in earlier runs on this machine it "
-    "took 103 s once and hit the limit twice.",
+    "(see above). On `xor` it finished with F1 1.00 in 115 s of its 120 s "
+    "limit in this run (120 s and 117 s in the two before); in earlier runs "
+    "on this machine it took 103 s once and hit the limit twice.",
     "",
 ]
 
