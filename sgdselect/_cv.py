@@ -4,29 +4,22 @@ import time
 import warnings
 
 import numpy as np
-from sklearn.base import _fit_context
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.feature_selection import SelectorMixin
 from sklearn.model_selection import check_cv
+from sklearn.utils.validation import check_is_fitted
 
+from sgdselect._docstrings import format_docstring
 from sgdselect._engine import resolve_device
-from sgdselect._network import Layout, forward, network_inputs
-from sgdselect._selector import (
-    _ATTRIBUTES_DOC,
-    SGDSupportSelector,
-    _BaseSupportSelector,
-    _fit_batch_size,
-    _inverse,
-    _parameters_doc,
-    _rngs_from_seed,
-    _score_output,
-    _square_inverse,
-    column_stats,
-    resolve_weight_decay,
-    square_stats,
-)
-from sgdselect._support import LATE_FRACTION
+from sgdselect._network import Layout, forward, hidden_sizes
+from sgdselect._preprocessing import InputMap, validate_training_X_y
+from sgdselect._selector import SGDSupportSelector, selector_tags
+from sgdselect._support import late_mean, resolve_threshold, support_mask
+from sgdselect._targets import Targets, encode_targets
+from sgdselect._trainer import Trainer, draw_seed, fit_batch_size, rngs_from_seed
 
-# Fitted attributes copied from the refitted SGDSupportSelector.
-_REFIT_ATTRIBUTES = (
+# Fitted attributes read from the refitted SGDSupportSelector.
+_DELEGATED = (
     "feature_importances_",
     "shadow_importances_",
     "importances_history_",
@@ -41,11 +34,6 @@ _REFIT_ATTRIBUTES = (
     "n_samples_seen_",
     "task_",
     "classes_",
-    "_y_mean",
-    "_y_scale",
-    "_y_std",
-    "_layout",
-    "_shuffle_rng",
 )
 
 
@@ -55,7 +43,23 @@ def _runs(labels):
     return list(zip(edges, edges[1:] + [len(labels)], strict=True))
 
 
-class SGDSupportSelectorCV(_BaseSupportSelector):
+def _fold(X, Y, targets, train, test, squares):
+    """One fold: its rows, and the input map and target encoding a lone fit
+    on ``X[train]`` would train under."""
+    if targets.task == "regression":
+        targets = Targets.for_values(Y[train])
+    return train, test, InputMap.fit(X[train], squares), targets
+
+
+def _delegated(name):
+    def get(self):
+        return getattr(self.best_estimator_, name)
+
+    get.__doc__ = f"``best_estimator_.{name}``."
+    return property(get)
+
+
+class SGDSupportSelectorCV(SelectorMixin, BaseEstimator):
     """SGD support selection with the step size and batch size chosen by CV.
 
     For each batch size, every (learning rate x fold) network is trained in one
@@ -66,11 +70,14 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
     batch_size=b, random_state=random_state).fit(X[train], y[train])``, so its
     importances are those of that fit. The configuration with the best mean
     validation score (accuracy or R²) is refitted on all the data, and its
-    importances select the features, as :class:`SGDSupportSelector` does.
+    importances select the features, as :class:`SGDSupportSelector` does:
+    the fitted attributes of a single selector (``feature_importances_``,
+    ``coefs_``, ...) are those of ``best_estimator_``, and ``threshold`` and
+    ``max_features`` apply to them without refitting.
 
     Parameters
     ----------
-    hidden_layer_sizes : int or tuple of int, default=(64,)
+    hidden_layer_sizes : int or tuple of int, default=(16,)
         Widths of the hidden layers.
     learning_rates : array-like of float, default=(0.05, 0.1, 0.2, 0.4)
         Step sizes to try.
@@ -136,9 +143,10 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
     _parameter_constraints = {
         **{
             k: v
-            for k, v in _BaseSupportSelector._parameter_constraints.items()
+            for k, v in SGDSupportSelector._parameter_constraints.items()
             if k
             not in (
+                "batch_size",
                 "learning_rate",
                 "early_stopping",
                 "tol",
@@ -210,14 +218,18 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
         """
         learning_rates = self._grid("learning_rates", float)
         batch_sizes = self._grid("batch_sizes", int)
-        device = resolve_device(self.device)
-        hidden = self._hidden_sizes()
-        X, y, Y, loss, targets = self._validate_training_data(X, y)
-        cv = check_cv(self.cv, y, classifier=targets["task_"] == "classification")
+        trainer = Trainer.from_estimator(self, resolve_device(self.device))
+        hidden = hidden_sizes(self.hidden_layer_sizes)
+        X, y = validate_training_X_y(self, X, y, reset=True, ensure_min_samples=2)
+        targets, Y = encode_targets(y, self.task)
+        cv = check_cv(self.cv, y, classifier=targets.task == "classification")
         splits = list(cv.split(X, y))
-        seed = self._draw_seed()
+        seed = draw_seed(self.random_state)
         layout = Layout.for_features(X.shape[1], hidden, Y.shape[1], self.input_squares)
-        folds = [self._fold(X, Y, loss, train, test) for train, test in splits]
+        folds = [
+            _fold(X, Y, targets, train, test, self.input_squares)
+            for train, test in splits
+        ]
 
         candidates = [(b, lr) for b in batch_sizes for lr in learning_rates]
         scores = np.full((len(candidates), len(splits)), np.nan)
@@ -232,20 +244,27 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
                 for c, (cb, _) in enumerate(candidates)
                 if cb == b
             ]
-            for group in self._groups(members, folds, device):
+            for group in self._groups(members, folds, trainer.device):
                 start = time.perf_counter()
                 params, norms = self._train_group(
-                    X, Y, loss, layout, b, group, candidates, folds, seed, device
+                    trainer,
+                    X,
+                    Y,
+                    targets.loss,
+                    layout,
+                    b,
+                    group,
+                    candidates,
+                    folds,
+                    seed,
                 )
                 share = (time.perf_counter() - start) / len(group)
                 for (c, f), p, imp in zip(group, params, norms, strict=True):
                     importances[c, f] = imp
                     fit_time[c] += share / len(splits)
-                    scores[c, f] = self._validation_score(
-                        X, y, layout, p, folds[f], targets
-                    )
+                    scores[c, f] = self._validation_score(X, y, layout, p, folds[f])
         self._store_search(candidates, scores, importances, fit_time, len(splits))
-        self._refit(X, y)
+        self.best_estimator_ = self._refit(X, y)
         return self
 
     # ------------------------------------------------------------ search
@@ -257,24 +276,6 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
             noun = "positive integers" if kind is int else "positive numbers"
             raise ValueError(f"{name} must hold {noun}, got {list(values)}.")
         return [kind(v) for v in values]
-
-    def _fold(self, X, Y, loss, train, test):
-        """Per-fold standardization, as a lone fit on ``X[train]`` computes it."""
-        mean, scale = column_stats(X[train])
-        squares = square_stats(X[train], mean, scale) if self.input_squares else None
-        if loss == "squared_error":
-            y_mean, y_scale = column_stats(Y[train], "y")
-            y_scale = np.where(y_scale > 0, y_scale, 1.0)
-        else:
-            y_mean, y_scale = np.zeros(Y.shape[1]), np.ones(Y.shape[1])
-        return dict(
-            train=train,
-            test=test,
-            mean=mean,
-            scale=scale,
-            square_scale=squares,
-            y=(y_mean, y_scale),
-        )
 
     @staticmethod
     def _groups(members, folds, device):
@@ -288,55 +289,46 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
         return list(by_size.values())
 
     def _train_group(
-        self, X, Y, loss, layout, b, group, candidates, folds, seed, device
+        self, trainer, X, Y, loss, layout, b, group, candidates, folds, seed
     ):
-        n_train = min(len(folds[f]["train"]) for _, f in group)
-        batch_size = _fit_batch_size(b, n_train)
-        engine = self._make_engine(
-            X, Y, layout, loss, batch_size, device, n_threads=self._n_threads()
-        )
-        rngs = [_rngs_from_seed(seed) for _ in group]
+        n_train = min(len(folds[f][0]) for _, f in group)
+        batch_size = fit_batch_size(b, n_train)
+        engine = trainer.engine(X, Y, layout, loss, batch_size)
+        rngs = [rngs_from_seed(seed) for _ in group]
+        maps = [folds[f][2] for _, f in group]
+        fold_targets = [folds[f][3] for _, f in group]
         params = np.concatenate(
             [
-                self._initial_params(
-                    layout, folds[f]["scale"], init_rng, folds[f]["square_scale"]
-                )
-                for (_, f), (init_rng, _) in zip(group, rngs, strict=True)
+                trainer.initial_params(layout, init_rng, inputs)
+                for inputs, (init_rng, _) in zip(maps, rngs, strict=True)
             ]
         )
         engine.set_group(
             params,
             learning_rates=[candidates[c][1] for c, _ in group],
             weight_decays=[
-                resolve_weight_decay(self.weight_decay, len(folds[f]["train"]))
-                for _, f in group
+                trainer.weight_decay_for(len(folds[f][0])) for _, f in group
             ],
-            rows=[folds[f]["train"] for _, f in group],
+            rows=[folds[f][0] for _, f in group],
             rngs=[shuffle_rng for _, shuffle_rng in rngs],
-            x_mean=[folds[f]["mean"] for _, f in group],
-            x_inv_scale=[_inverse(folds[f]["scale"]) for _, f in group],
+            x_mean=[inputs.mean for inputs in maps],
+            x_inv_scale=[inputs.inv_scale for inputs in maps],
             x_square_inv=(
-                [_inverse(folds[f]["square_scale"]) for _, f in group]
-                if layout.input_squares
-                else None
+                [inputs.square_inv for inputs in maps] if layout.input_squares else None
             ),
-            y_mean=[folds[f]["y"][0] for _, f in group],
-            y_inv_scale=[1.0 / folds[f]["y"][1] for _, f in group],
-            label_noise=self.label_noise,
+            y_mean=[t.y_mean for t in fold_targets],
+            y_inv_scale=[1.0 / t.y_scale for t in fold_targets],
+            label_noise=trainer.label_noise,
             shared=_runs([f for _, f in group]),
         )
         # As a lone fit: importances are the norms of the last epochs, averaged.
-        late = []
-        first_late = self.max_iter - max(1, int(np.ceil(LATE_FRACTION * self.max_iter)))
+        curve, history = [], []
         with engine.session():
-            for epoch in range(self.max_iter):
-                losses = engine.epoch()
-                if epoch >= first_late:
-                    late.append(engine.first_layer_norms())
-                if self.verbose:
-                    print(f"batch_size={b}, epoch {epoch + 1}: losses {losses}")
+            trainer.run_epochs(
+                engine, self.max_iter, curve, history, batch_size=batch_size, group=True
+            )
         params = engine.get_params()
-        importances = np.mean(late, axis=0)
+        importances = late_mean(history)
         for i in np.flatnonzero(~engine.active):
             c, f = group[i]
             warnings.warn(
@@ -350,22 +342,14 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
             importances[i] = np.nan
         return params, importances
 
-    def _validation_score(self, X, y, layout, flat, fold, targets):
+    def _validation_score(self, X, y, layout, flat, fold):
         if not np.all(np.isfinite(flat)):
             return np.nan
+        _, test, inputs, targets = fold
         coefs = [layout.weight(flat, i) for i in range(layout.n_layers)]
         intercepts = [layout.bias(flat, i) for i in range(layout.n_layers)]
-        test = fold["test"]
-        A = network_inputs(
-            X[test],
-            fold["mean"],
-            _inverse(fold["scale"]),
-            _square_inverse(fold["square_scale"]),
-        )
-        out = forward(coefs, intercepts, A, self.activation)
-        y_mean, y_scale = fold["y"]
-        fold_targets = {**targets, "_y_mean": y_mean, "_y_scale": y_scale}
-        return _score_output(out, y[test], fold_targets)
+        out = forward(coefs, intercepts, inputs.transform(X[test]), self.activation)
+        return targets.score(out, y[test])
 
     def _store_search(self, candidates, scores, importances, fit_time, n_splits):
         # A candidate that diverged on any fold scores NaN and ranks last.
@@ -401,36 +385,67 @@ class SGDSupportSelectorCV(_BaseSupportSelector):
         self.best_score_ = float(mean[self.best_index_])
 
     def _refit(self, X, y):
+        """The best configuration, fitted on all the data (with the search's
+        seed stream when ``random_state`` is an int)."""
         params = {
             name: getattr(self, name)
             for name in SGDSupportSelector._get_param_names()
             if hasattr(self, name)
         }
         params.update(self.best_params_)
-        best = SGDSupportSelector(**params)
-        # Same seed stream as the search when random_state is an int.
-        best.fit(X, y)
-        self.best_estimator_ = best
-        for name in _REFIT_ATTRIBUTES:
-            if hasattr(best, name):
-                setattr(self, name, getattr(best, name))
-        # The refit above has already warned about an empty or fall-back
-        # selection: same importances, threshold and max_features.
+        return SGDSupportSelector(**params).fit(X, y)
+
+    # ------------------------------------------------------------ delegation
+    def score(self, X, y):
+        """Score of the refitted network (see :meth:`SGDSupportSelector.score`).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True labels or values.
+
+        Returns
+        -------
+        score : float
+            Accuracy for classification, R² for regression.
+        """
+        check_is_fitted(self)
+        return self.best_estimator_.score(X, y)
+
+    @property
+    def threshold_(self):
+        """The importance cut actually used (from ``threshold``)."""
+        check_is_fitted(self)
+        return resolve_threshold(
+            self.feature_importances_, self.threshold, self.shadow_importances_
+        )
+
+    def _get_support_mask(self):
+        check_is_fitted(self)
+        return support_mask(
+            self.feature_importances_, self.threshold_, self.max_features
+        )
+
+    def __sklearn_tags__(self):
+        return selector_tags(super().__sklearn_tags__())
 
 
-SGDSupportSelectorCV.__doc__ = SGDSupportSelectorCV.__doc__.format(
-    common=_parameters_doc(
-        exclude=(
-            "learning_rate",
-            "n_jobs",
-            "early_stopping",
-            "tol",
-            "n_iter_no_change",
-            "warm_start",
-        ),
-        lr="",
-        max_iter=300,
-        epochs_note="Every network of the search trains this many epochs.",
+for _name in _DELEGATED:
+    setattr(SGDSupportSelectorCV, _name, _delegated(_name))
+
+format_docstring(
+    SGDSupportSelectorCV,
+    exclude=(
+        "learning_rate",
+        "n_jobs",
+        "early_stopping",
+        "tol",
+        "n_iter_no_change",
+        "warm_start",
     ),
-    attributes=_ATTRIBUTES_DOC.rstrip("\n"),
+    lr="",
+    max_iter=300,
+    epochs_note="Every network of the search trains this many epochs.",
 )

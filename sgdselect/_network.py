@@ -15,6 +15,7 @@ together.
 """
 
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 
@@ -148,3 +149,84 @@ def forward(coefs, intercepts, A, activation):
             elif activation == "tanh":
                 A = np.tanh(A)
     return A
+
+
+def hidden_sizes(value):
+    """``hidden_layer_sizes`` as a tuple of positive ints, or a ValueError."""
+    sizes = (value,) if isinstance(value, Integral) else tuple(value)
+    if not sizes or any(
+        not isinstance(s, Integral) or isinstance(s, bool) or s < 1 for s in sizes
+    ):
+        raise ValueError(
+            "hidden_layer_sizes must be a positive int or a non-empty sequence of "
+            f"positive ints, got {value!r}."
+        )
+    return tuple(int(s) for s in sizes)
+
+
+def initial_params(layout, rng, inputs, *, activation, init_scale):
+    """One network's initial parameters (1, n_params) for the input map
+    ``inputs`` (an :class:`~sgdselect._preprocessing.InputMap`).
+
+    An input that never varies (a constant column, or a square that does not
+    vary) reads as 0 and carries no information: its weights start and stay
+    at zero, so it adds nothing to an importance.
+    """
+    params = init_params(layout, [rng], activation=activation, init_scale=init_scale)
+    first = layout.weight(params, 0)
+    first[:, layout.input_rows(inputs.scale == 0), :] = 0.0
+    if inputs.square_scale is not None:
+        first[:, layout.n_features + np.flatnonzero(inputs.square_scale == 0), :] = 0.0
+    return params
+
+
+def unpack(layout, flat):
+    """``(coefs, intercepts)``: copies of one network's weight matrices and
+    bias vectors from its flat row."""
+    coefs = [layout.weight(flat, i).copy() for i in range(layout.n_layers)]
+    intercepts = [layout.bias(flat, i).copy() for i in range(layout.n_layers)]
+    return coefs, intercepts
+
+
+def pack(layout, coefs, intercepts):
+    """The flat parameters (1, n_params) of one network's layers."""
+    flat = np.zeros((1, layout.n_params), dtype=np.float32)
+    for i, (w, b) in enumerate(zip(coefs, intercepts, strict=True)):
+        layout.weight(flat, i)[0] = w
+        layout.bias(flat, i)[0] = b
+    return flat
+
+
+def reexpress_inputs(layout, params, old, new):
+    """Re-express the first layer of ``params`` (1, n_params; in place) from
+    input map ``old`` to ``new``, so that the network computes the same
+    function of raw ``X``.
+
+    ``z_old = (x - m_old) / s_old = a * z_new + c``, with ``a = s_new / s_old``
+    and ``c = (m_new - m_old) / s_old``.
+    """
+    inv_old = old.inv_scale
+    a, c = new.scale * inv_old, (new.mean - old.mean) * inv_old
+    W0, b0 = layout.weight(params, 0)[0], layout.bias(params, 0)[0]
+    d = layout.n_features
+    b0 += c @ W0[:d]
+    W0[:d] *= a[:, None]
+    if layout.input_squares:
+        # The squares keep the scale of the first chunk, k = 1 / std(z**2):
+        # k (z_old**2 - 1) = a**2 k (z_new**2 - 1) + 2 a c k z_new
+        #                    + k (a**2 - 1 + c**2).
+        k = old.square_inv
+        Ws = W0[d:]
+        b0 += (k * (a**2 - 1 + c**2)) @ Ws
+        W0[:d] += (2 * k * a * c)[:, None] * Ws
+        Ws *= (a**2)[:, None]
+
+
+def reexpress_outputs(layout, params, old_mean, old_scale, new_mean, new_scale):
+    """Re-express the output layer of ``params`` (in place) from targets
+    standardized by ``(old_mean, old_scale)`` to ``(new_mean, new_scale)``:
+    ``out_new = (out_old * s_old + m_old - m_new) / s_new``."""
+    last = layout.n_layers - 1
+    W, b = layout.weight(params, last)[0], layout.bias(params, last)[0]
+    b[:] = (b * old_scale + old_mean - new_mean) / new_scale
+    W *= old_scale / new_scale

@@ -1,262 +1,87 @@
 """The estimators: SGD and full-batch GD support selectors.
 
 This module speaks scikit-learn: parameters and their constraints, input
-validation, targets, fitted attributes and the support mask. The arithmetic of
-training lives in ``_engine`` and the threshold rules in ``_support``.
+validation, fitted attributes and the support mask. What the network reads
+lives in ``_preprocessing``, what it predicts in ``_targets``, how it trains
+in ``_trainer`` (on an engine of ``_engine``), the shadow refit in
+``_shadows`` and the threshold rules in ``_support``.
 """
 
 import copy
-import sys
-import time
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.feature_selection import SelectorMixin
-from sklearn.metrics import accuracy_score, r2_score
-from sklearn.preprocessing import LabelEncoder
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-from sgdselect._cpu_kernel import column_moments
-from sgdselect._engine import make_engine, resolve_device
+from sgdselect._docstrings import format_docstring
+from sgdselect._engine import resolve_device
 from sgdselect._network import (
     Layout,
     column_norms,
     forward,
-    init_params,
-    network_inputs,
+    hidden_sizes,
+    pack,
+    reexpress_inputs,
+    reexpress_outputs,
+    unpack,
 )
+from sgdselect._preprocessing import InputMap, validate_training_X_y
+from sgdselect._shadows import fit_with_shadows
 from sgdselect._support import (
     auto_fell_back,
     auto_needs_shadows,
     late_mean,
-    n_shadow_copies,
     resolve_threshold,
     support_mask,
-    with_shadows,
 )
+from sgdselect._targets import encode_stream_targets, encode_targets
+from sgdselect._trainer import Trainer, TrainState, draw_seed, fit_batch_size
 
-_CLASSIFICATION_TARGETS = ("binary", "multiclass")
-_REGRESSION_TARGETS = ("continuous", "continuous-multioutput")
-# Above this many distinct whole values, a float target is a quantity.
-_MAX_FLOAT_CLASSES = 20
-# Elements per block of the column statistics (float64): 8 MiB of scratch.
-_STATS_BLOCK = 1 << 20
-
-
-_TARGET_ATTRIBUTES = ("task_", "classes_", "_y_mean", "_y_scale")
-_Y_STATISTICS = ("_y_mean", "_y_scale", "_y_std")
-
-
-def _score_output(out, y, targets):
-    """Accuracy or R² of the network output ``out`` against ``y``."""
-    if targets["task_"] == "classification":
-        return accuracy_score(y, targets["classes_"][np.argmax(out, axis=1)])
-    pred = out * targets["_y_scale"] + targets["_y_mean"]
-    y = np.asarray(y, dtype=np.float64)
-    return r2_score(y, pred.reshape(y.shape) if y.ndim == 1 else pred)
-
-
-def _fit_batch_size(batch_size, n_samples):
-    """``batch_size`` (None: full batch) capped at ``n_samples``, with a warning
-    when it had to be capped."""
-    if batch_size is None:
-        return n_samples
-    if batch_size > n_samples:
-        warnings.warn(
-            f"batch_size={batch_size} is larger than the {n_samples} training "
-            "samples; training uses full batches (gradient descent). Lower "
-            "batch_size to get SGD's implicit regularization.",
-            UserWarning,
-            stacklevel=4,
-        )
-        return n_samples
-    return batch_size
+PARAMETER_CONSTRAINTS = {
+    "hidden_layer_sizes": [
+        "array-like",
+        Interval(Integral, 1, None, closed="left"),
+    ],
+    "activation": [StrOptions({"relu", "tanh", "linear"})],
+    "learning_rate": [Interval(Real, 0, None, closed="neither")],
+    "max_iter": [Interval(Integral, 1, None, closed="left")],
+    "weight_decay": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
+    "max_grad_norm": [None, Interval(Real, 0, None, closed="neither")],
+    "init_scale": [Interval(Real, 0, None, closed="neither")],
+    "input_squares": ["boolean"],
+    "label_noise": [Interval(Real, 0, None, closed="left")],
+    "early_stopping": ["boolean"],
+    "tol": [Interval(Real, 0, None, closed="left")],
+    "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+    "task": [StrOptions({"auto", "regression", "classification"})],
+    "threshold": [None, Interval(Real, None, None, closed="neither"), str],
+    "max_features": [None, Interval(Integral, 0, None, closed="left")],
+    "device": [str],
+    "n_jobs": [None, Integral],
+    "random_state": ["random_state"],
+    "verbose": ["verbose"],
+    "warm_start": ["boolean"],
+}
 
 
-# weight_decay="auto": this strength over the number of training rows.
-AUTO_WEIGHT_DECAY = 2.0
-
-
-def resolve_weight_decay(weight_decay, n_samples):
-    """The L2 strength for a training call on ``n_samples`` rows:
-    ``AUTO_WEIGHT_DECAY / n_samples`` for ``"auto"``, else ``weight_decay``.
-
-    Scaled by the rows as scikit-learn's ``MLPRegressor`` scales ``alpha``
-    (its penalty is ``alpha / (2 n)`` times the squared weights): the
-    penalty is a fixed amount beside a data term that grows with ``n``. For
-    SGD it also makes the decay of one epoch (``n / b`` steps of
-    ``learning_rate * 2 / n``) equal ``2 learning_rate / b`` whatever ``n``,
-    the same shape as the implicit regularization, ``learning_rate / b``.
-    """
-    if isinstance(weight_decay, str):
-        return AUTO_WEIGHT_DECAY / max(int(n_samples), 1)
-    return float(weight_decay)
-
-
-def _combine_moments(a, b):
-    """Mean and standard deviation of two samples pooled, from each one's
-    ``(count, mean, std)`` (Chan et al.'s update), in units of the largest
-    value so that nothing overflows."""
-    (n_a, mean_a, std_a), (n_b, mean_b, std_b) = a, b
-    unit = np.max(np.abs([mean_a, mean_b, std_a, std_b]), axis=0)
-    unit = np.where(unit > 0, unit, 1.0)
-    mean_a, mean_b, std_a, std_b = (v / unit for v in (mean_a, mean_b, std_a, std_b))
-    n = n_a + n_b
-    delta = mean_b - mean_a
-    mean = mean_a + delta * (n_b / n)
-    var = (std_a**2 * n_a + std_b**2 * n_b + delta**2 * (n_a * n_b / n)) / n
-    return mean * unit, np.sqrt(var) * unit
-
-
-def _target_type(y):
-    """``type_of_target``, quiet about huge values (it casts them to int), with
-    float targets of many distinct whole values read as real values: a
-    measured quantity that happens to be rounded (diabetes' 151.0, 75.0, ...)
-    is not a classification with hundreds of classes."""
-    with np.errstate(invalid="ignore", over="ignore"):
-        kind = type_of_target(y, input_name="y")
-    y = np.asarray(y)
-    if kind == "multiclass" and y.dtype.kind == "f":
-        if np.unique(y).size > _MAX_FLOAT_CLASSES:
-            return "continuous"
-    return kind
-
-
-def _check_numeric_columns(X):
-    """Refuse the categorical columns of a DataFrame, with the remedy: their
-    values are labels, not quantities to standardize."""
-    dtypes = getattr(X, "dtypes", None)
-    if dtypes is None or not hasattr(dtypes, "items"):
-        return
-    categorical = [str(c) for c, dt in dtypes.items() if str(dt) == "category"]
-    if categorical:
-        raise ValueError(
-            f"X has categorical columns {categorical[:10]}; the selector needs "
-            "numbers it can standardize. Encode them (OneHotEncoder or "
-            "OrdinalEncoder in a ColumnTransformer), or cast numeric ones with "
-            ".astype(float)."
-        )
-
-
-def _progress_bar(verbose, total, name):
-    """A tqdm bar over epochs on stderr when ``verbose == 1``, else a no-op."""
-    from tqdm import tqdm
-
-    return tqdm(
-        total=total,
-        desc=name,
-        unit="epoch",
-        file=sys.stderr,
-        leave=False,
-        disable=verbose != 1,
-        dynamic_ncols=True,
-    )
-
-
-def _rngs_from_seed(seed):
-    """Independent generators for initialization and batch order."""
-    init_seq, shuffle_seq = np.random.SeedSequence(seed).spawn(2)
-    return np.random.default_rng(init_seq), np.random.default_rng(shuffle_seq)
-
-
-def _inverse(scale):
-    """1 / scale, with 0 for a zero scale (a constant column stays at 0)."""
-    return 1.0 / np.where(scale == 0, np.inf, scale)
-
-
-def _square_inverse(square_scale):
-    """The squares' ``1 / std(z**2)``, or None for a network without them."""
-    return None if square_scale is None else _inverse(square_scale)
-
-
-def column_stats(X, name="X"):
-    """Per-column mean and standard deviation in float64.
-
-    Compiled passes over the rows of ``X`` (``_cpu_kernel.column_moments``)
-    with no copy: the two-pass formula avoids the cancellation of the
-    one-pass one, and each column is divided by its largest magnitude first,
-    so that values near the limits of float64 (1e300 or 1e-300) neither
-    overflow nor underflow. (About 5x faster than the same passes in NumPy
-    through a float64 buffer: 5 against 26 ms on 10**5 x 50 float32, where it
-    was a fifth of a full-batch GD step's fixed cost.)
-    """
-    n, d = X.shape
-    if X.dtype not in (np.float32, np.float64):  # e.g. big-endian, integers
-        X = np.asarray(X, dtype=np.float64)
-    unit, mean, sq = np.empty(d), np.empty(d), np.empty(d)
-    column_moments(X, unit, mean, sq)
-    scale = np.sqrt(sq / n) * unit
-    tiny = (scale > 0) & (scale < 1 / np.finfo(np.float64).max)
-    if tiny.any():
-        raise ValueError(
-            f"columns {np.flatnonzero(tiny)[:10].tolist()} of {name} vary by less "
-            "than 1e-300: their standardization would overflow float64. Rescale "
-            f"{name} (e.g. multiply those columns by 1e300) or drop them."
-        )
-    return mean * unit, scale
-
-
-def square_stats(X, mean, scale):
-    """Standard deviation of each standardized column's square, ``z**2`` with
-    ``z = (x - mean) / scale``, in float64 and row blocks (as
-    :func:`column_stats`); 0 for a constant column, and for one whose square
-    does not vary (``|z|`` constant: a balanced two-valued column, whose
-    square would only repeat it)."""
-    n, d = X.shape
-    inv = _inverse(scale)
-    rows = max(1, min(n, _STATS_BLOCK // max(d, 1)))
-    buffer = np.empty((rows, d))
-    blocks = [slice(start, start + rows) for start in range(0, n, rows)]
-
-    def squares(part):
-        block = buffer[: len(range(n)[part])]
-        np.subtract(X[part], mean, out=block)
-        block *= inv
-        return np.square(block, out=block)
-
-    centre = sum(squares(part).sum(axis=0) for part in blocks) / n
-    spread = np.zeros(d)
-    for part in blocks:
-        block = squares(part)
-        block -= centre
-        spread += np.einsum("ij,ij->j", block, block)
-    std = np.sqrt(spread / n)
-    return np.where(std > 1e-6 * np.maximum(centre, 1.0), std, 0.0)
+def selector_tags(tags):
+    """The tags the selectors share: ``y`` required, several outputs
+    allowed, no NaN in ``X``, ``transform`` keeps float32 and float64."""
+    tags.target_tags.required = True
+    tags.target_tags.multi_output = True
+    tags.input_tags.allow_nan = False
+    tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+    return tags
 
 
 class _BaseSupportSelector(SelectorMixin, BaseEstimator):
     """Shared machinery of the SGD and GD selectors (not public)."""
 
-    _parameter_constraints = {
-        "hidden_layer_sizes": [
-            "array-like",
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "activation": [StrOptions({"relu", "tanh", "linear"})],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "weight_decay": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
-        "max_grad_norm": [None, Interval(Real, 0, None, closed="neither")],
-        "init_scale": [Interval(Real, 0, None, closed="neither")],
-        "input_squares": ["boolean"],
-        "label_noise": [Interval(Real, 0, None, closed="left")],
-        "early_stopping": ["boolean"],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "task": [StrOptions({"auto", "regression", "classification"})],
-        "threshold": [None, Interval(Real, None, None, closed="neither"), str],
-        "max_features": [None, Interval(Integral, 0, None, closed="left")],
-        "device": [str],
-        "n_jobs": [None, Integral],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
-        "warm_start": ["boolean"],
-    }
+    _parameter_constraints = PARAMETER_CONSTRAINTS
 
     # ---------------------------------------------------------------- fit
     @_fit_context(prefer_skip_nested_validation=True)
@@ -277,13 +102,12 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         self : object
             The fitted selector.
         """
-        device = resolve_device(self.device)
-        hidden = self._hidden_sizes()
-        X, y, Y, loss, targets = self._validate_training_data(X, y)
+        trainer = Trainer.from_estimator(self, resolve_device(self.device))
+        hidden = hidden_sizes(self.hidden_layer_sizes)
+        X, y = validate_training_X_y(self, X, y, reset=True, ensure_min_samples=2)
+        targets, Y = encode_targets(y, self.task)
         warm = self.warm_start and hasattr(self, "coefs_")
-        layout = Layout.for_features(
-            X.shape[1], hidden, Y.shape[1], self.input_squares
-        )
+        layout = Layout.for_features(X.shape[1], hidden, Y.shape[1], self.input_squares)
         if warm and self._layout != layout:
             raise ValueError(
                 "warm_start=True but the network shape changed since the last fit "
@@ -292,20 +116,28 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         # Everything below is local until training succeeds, so that a failed
         # or diverged fit leaves the estimator as it was.
         if warm:
-            state = self._current_state(layout)
-            if targets["task_"] == "regression" == self.task_:
+            state = self._current_state()
+            if targets.task == "regression" == self._targets.task:
                 # The network's outputs are in the units it was trained in.
-                targets.update((name, getattr(self, name)) for name in _Y_STATISTICS)
+                targets = self._targets
         else:
-            state = self._fresh_state(layout, X, targets)
-        batch_size = self._effective_batch_size(X.shape[0])
-        interrupted = self._run_epochs(
-            X, Y, layout, loss, targets, state, batch_size, device, self.max_iter
+            state = trainer.fresh_state(layout, X, draw_seed(self.random_state))
+        batch_size = fit_batch_size(self._batch_size, X.shape[0])
+        interrupted = trainer.train(
+            X, Y, layout, targets, state, batch_size, self.max_iter
         )
         shadow = None
         if not (warm or interrupted) and self._needs_shadows(state):
-            calibrated = self._fit_with_shadows(
-                X, Y, layout, loss, targets, batch_size, device
+            calibrated = fit_with_shadows(
+                trainer,
+                X,
+                Y,
+                layout,
+                targets,
+                batch_size,
+                self.max_iter,
+                seed=draw_seed(self.random_state),
+                network_seed=draw_seed(self.random_state),
             )
             if calibrated is not None:
                 state, shadow = calibrated
@@ -317,521 +149,57 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         """Whether ``threshold="auto"`` found nothing standing out clearly in
         a finished training run (:func:`auto_needs_shadows`), so that
         shadows must settle the cut."""
-        if self.threshold not in (None, "auto") or not state["history"]:
+        if self.threshold not in (None, "auto") or not state.history:
             return False
-        return auto_needs_shadows(late_mean(state["history"]))
+        return auto_needs_shadows(late_mean(state.history))
 
-    def _fit_with_shadows(self, X, Y, layout, loss, targets, batch_size, device):
-        """Train afresh on ``X`` with a shadow of every column appended.
-
-        Returns the training state restricted to the real columns (the
-        network's shadow inputs fixed at their mean, which standardized is 0:
-        their first-layer rows dropped) and the shadows' importances; or None
-        if this training was interrupted.
-        """
-        seed = self._draw_seed()
-        n_features = X.shape[1]
-        n_copies = n_shadow_copies(n_features)
-        if self.verbose:
-            print(
-                "threshold='auto': no feature stands out clearly; training again "
-                "beside "
-                f"{n_copies} permuted {'copy' if n_copies == 1 else 'copies'} of "
-                "every column, to cut against"
-            )
-        try:
-            X_aug = with_shadows(X, np.random.default_rng([seed, 1]), n_copies)
-        except MemoryError as exc:
-            raise MemoryError(
-                "threshold='auto' found no feature standing out clearly and needs a "
-                f"copy of X with {n_copies} shadow(s) of every column to cut "
-                f"against ({(1 + n_copies) * X.nbytes / 2**30:.2f} GiB), which "
-                "did not fit in memory. Pass a numeric threshold or "
-                "max_features, or fit on fewer rows."
-            ) from exc
-        aug = Layout.for_features(
-            (1 + n_copies) * n_features,
-            layout.sizes[1:-1],
-            layout.sizes[-1],
-            layout.input_squares,
-        )
-        state = self._fresh_state(aug, X_aug, targets)
-        interrupted = self._run_epochs(
-            X_aug,
-            Y,
-            aug,
-            loss,
-            targets,
-            state,
-            batch_size,
-            device,
-            self.max_iter,
-            interrupted_note="the selector keeps the network trained without "
-            "shadows, and the cut of its outlier and gap rules",
-        )
-        del X_aug
-        if interrupted:
-            return None
-        params = np.zeros((1, layout.n_params), dtype=np.float32)
-        for i in range(layout.n_layers):
-            rows = aug.input_rows(slice(0, n_features)) if i == 0 else slice(None)
-            layout.weight(params, i)[...] = aug.weight(state["params"], i)[:, rows]
-            layout.bias(params, i)[...] = aug.bias(state["params"], i)
-        history = np.asarray(state["history"])
-        state.update(
-            params=params,
-            mean=state["mean"][:n_features],
-            scale=state["scale"][:n_features],
-            square_scale=(
-                None
-                if state["square_scale"] is None
-                else state["square_scale"][:n_features]
+    def _current_state(self):
+        """The fitted network, input map and batch order, as copies to train
+        on."""
+        return TrainState(
+            params=pack(self._layout, self.coefs_, self.intercepts_),
+            inputs=InputMap(
+                self.mean_, self.scale_, self.square_scale_, self.n_samples_seen_
             ),
-            history=list(history[:, :n_features]),
+            shuffle_rng=copy.deepcopy(self._shuffle_rng),
+            curve=list(self.loss_curve_),
+            history=list(self.importances_history_),
         )
-        return state, late_mean(history[:, n_features:])
-
-    # ------------------------------------------------------------ training
-    def _effective_batch_size(self, n_samples):
-        return _fit_batch_size(self._batch_size, n_samples)
-
-    def _fresh_state(self, layout, X, targets):
-        """A new network drawn from ``random_state``, with ``X``'s statistics."""
-        mean, scale = column_stats(X)
-        squares = square_stats(X, mean, scale) if layout.input_squares else None
-        init_rng, shuffle_rng = _rngs_from_seed(self._draw_seed())
-        return {
-            "params": self._initial_params(layout, scale, init_rng, squares),
-            "mean": mean,
-            "scale": scale,
-            "square_scale": squares,
-            "n_seen": X.shape[0],
-            "shuffle_rng": shuffle_rng,
-            "curve": [],
-            "history": [],
-        }
-
-    def _current_state(self, layout):
-        """The fitted network and statistics, as copies to train on."""
-        return {
-            "params": self._flat_params(layout),
-            "mean": self.mean_.copy(),
-            "scale": self.scale_.copy(),
-            "square_scale": (
-                None if self.square_scale_ is None else self.square_scale_.copy()
-            ),
-            "n_seen": self.n_samples_seen_,
-            "shuffle_rng": copy.deepcopy(self._shuffle_rng),
-            "curve": list(self.loss_curve_),
-            "history": list(self.importances_history_),
-        }
-
-    def _run_epochs(
-        self,
-        X,
-        Y,
-        layout,
-        loss,
-        targets,
-        state,
-        batch_size,
-        device,
-        n_epochs,
-        interrupted_note=None,
-    ):
-        """Train ``state["params"]`` in place for up to ``n_epochs`` epochs;
-        return whether Ctrl-C cut it short."""
-        engine = self._make_engine(
-            X, Y, layout, loss, batch_size, device, n_threads=self._n_threads()
-        )
-        state["weight_decay"] = resolve_weight_decay(self.weight_decay, X.shape[0])
-        engine.set_group(
-            state["params"],
-            learning_rates=[self.learning_rate],
-            weight_decays=[state["weight_decay"]],
-            rows=[np.arange(X.shape[0])],
-            rngs=[state["shuffle_rng"]],
-            x_mean=state["mean"],
-            x_inv_scale=_inverse(state["scale"]),
-            x_square_inv=_square_inverse(state["square_scale"]),
-            y_mean=targets["_y_mean"],
-            y_inv_scale=_inverse(targets["_y_scale"]),
-            label_noise=self.label_noise,
-        )
-        with engine.session():
-            interrupted = self._train(
-                engine,
-                state["curve"],
-                state["history"],
-                batch_size,
-                n_epochs,
-                interrupted_note,
-            )
-        state["params"] = engine.get_params()
-        return interrupted
 
     def _commit(self, layout, targets, state, shadow=None):
         """Set the fitted attributes from a successful training run
         (``shadow``: the shadows' importances, if it trained beside them)."""
-        for name, value in targets.items():
-            setattr(self, name, value)
-        if "classes_" not in targets and hasattr(self, "classes_"):
+        self._targets = targets
+        self.task_ = targets.task
+        if targets.classes is not None:
+            self.classes_ = targets.classes
+        elif hasattr(self, "classes_"):
             del self.classes_
-        self.mean_, self.scale_ = state["mean"], state["scale"]
-        self.square_scale_ = state["square_scale"]
-        self.n_samples_seen_ = state["n_seen"]
+        inputs = state.inputs
+        self.mean_, self.scale_ = inputs.mean, inputs.scale
+        self.square_scale_ = inputs.square_scale
+        self.n_samples_seen_ = inputs.n_seen
         self._layout = layout
-        self._shuffle_rng = state["shuffle_rng"]
-        self._store_params(layout, state["params"][0])
-        self.loss_curve_ = state["curve"]
-        self.weight_decay_ = state["weight_decay"]
-        self.n_iter_ = len(state["curve"])
-        n_features = layout.n_features
-        self.importances_history_ = np.asarray(state["history"]).reshape(-1, n_features)
+        self._shuffle_rng = state.shuffle_rng
+        self.coefs_, self.intercepts_ = unpack(layout, state.params[0])
+        self.loss_curve_ = state.curve
+        self.weight_decay_ = state.weight_decay
+        self.n_iter_ = len(state.curve)
+        history = np.asarray(state.history).reshape(-1, layout.n_features)
+        self.importances_history_ = history
         # The column norms averaged over the last epochs: SGD's floor is noisy.
-        self.feature_importances_ = (
-            late_mean(self.importances_history_)
-            if len(self.importances_history_)
-            else column_norms(layout, state["params"])[0]
-        )
+        if len(history):
+            self.feature_importances_ = late_mean(history)
+        else:
+            self.feature_importances_ = column_norms(layout, state.params)[0]
         self.shadow_importances_ = shadow
-
-    def _update_statistics(self, layout, X, Y, targets, state):
-        """Fold a new chunk into the running statistics, and re-express the
-        network in the new units so that its function does not change."""
-        params = state["params"]
-        n_old, n_new = state["n_seen"], X.shape[0]
-        mean_b, scale_b = column_stats(X)
-        mean, scale = _combine_moments(
-            (n_old, state["mean"], state["scale"]), (n_new, mean_b, scale_b)
-        )
-        # z_old = (x - m_old) / s_old = a * z_new + c, with a = s_new / s_old and
-        # c = (m_new - m_old) / s_old.
-        inv_old = _inverse(state["scale"])
-        a, c = scale * inv_old, (mean - state["mean"]) * inv_old
-        W0, b0 = layout.weight(params, 0)[0], layout.bias(params, 0)[0]
-        d = layout.n_features
-        b0 += c @ W0[:d]
-        W0[:d] *= a[:, None]
-        if layout.input_squares:
-            # The squares keep the scale of the first chunk, k = 1 / std(z**2):
-            # k (z_old**2 - 1) = a**2 k (z_new**2 - 1) + 2 a c k z_new
-            #                    + k (a**2 - 1 + c**2).
-            k = _inverse(state["square_scale"])
-            Ws = W0[d:]
-            b0 += (k * (a**2 - 1 + c**2)) @ Ws
-            W0[:d] += (2 * k * a * c)[:, None] * Ws
-            Ws *= (a**2)[:, None]
-        state.update(mean=mean, scale=scale, n_seen=n_old + n_new)
-        if targets["task_"] != "regression":
-            return
-        y_mean, y_std = _combine_moments(
-            (n_old, self._y_mean, self._y_std), (n_new, *column_stats(Y, "y"))
-        )
-        y_scale = np.where(y_std > 0, y_std, 1.0)
-        # out_new = (out_old * s_old + m_old - m_new) / s_new
-        last = layout.n_layers - 1
-        W, b = layout.weight(params, last)[0], layout.bias(params, last)[0]
-        b[:] = (b * self._y_scale + self._y_mean - y_mean) / y_scale
-        W *= self._y_scale / y_scale
-        targets.update(_y_mean=y_mean, _y_scale=y_scale, _y_std=y_std)
-
-    def _train(
-        self, engine, curve, history, batch_size, n_epochs, interrupted_note=None
-    ):
-        """Run epochs until ``max_iter`` or the support stops changing.
-
-        Appends each epoch's loss to ``curve`` and column norms to ``history``.
-        Returns whether Ctrl-C cut it short (``interrupted_note``: what the
-        selector keeps then, if not this network).
-        """
-        start = time.perf_counter()
-        stable, previous = 0, None
-        with _progress_bar(self.verbose, n_epochs, type(self).__name__) as bar:
-            for _ in range(n_epochs):
-                epoch = len(curve) + 1
-                try:
-                    loss = float(engine.epoch()[0])
-                except KeyboardInterrupt:
-                    kept = (
-                        interrupted_note
-                        or f"the selector keeps the network as trained for "
-                        f"{epoch - 1} epochs"
-                    )
-                    warnings.warn(
-                        f"training interrupted at epoch {epoch}; {kept}.",
-                        UserWarning,
-                        stacklevel=4,
-                    )
-                    return True
-                if not np.isfinite(loss):
-                    raise FloatingPointError(
-                        f"training diverged at epoch {epoch} (loss={loss}); "
-                        f"lower learning_rate (now {self.learning_rate}), raise "
-                        f"batch_size (now {batch_size}) or set max_grad_norm "
-                        f"(now {self.max_grad_norm})."
-                    )
-                curve.append(loss)
-                norms = engine.first_layer_norms()[0]
-                history.append(norms)
-                bar.update(1)
-                bar.set_postfix(loss=f"{loss:.4g}", refresh=False)
-                if self.verbose >= 2:
-                    print(
-                        f"epoch {epoch}: loss={loss:.6g}, "
-                        f"{time.perf_counter() - start:.2f}s"
-                    )
-                if self.early_stopping:
-                    stable, previous = self._support_stability(norms, previous, stable)
-                    if stable >= self.n_iter_no_change:
-                        if self.verbose >= 2:
-                            print(f"support unchanged for {stable} epochs; stopping")
-                        break
-        return False
-
-    def _support_stability(self, norms, previous, stable):
-        """Count consecutive epochs whose support and relative norms held still."""
-        mask = support_mask(
-            norms, resolve_threshold(norms, self.threshold), self.max_features
-        )
-        scaled = norms / max(norms.max(), np.finfo(float).tiny)
-        if previous is not None:
-            same = np.array_equal(mask, previous[0])
-            still = np.max(np.abs(scaled - previous[1])) <= self.tol
-            stable = stable + 1 if same and still else 0
-        return stable, (mask, scaled)
-
-    # ------------------------------------------------------------ targets
-    def _validate_training_data(self, X, y):
-        """Validated ``X`` (float, C order) and ``y``, the training targets
-        ``Y`` (n_samples, n_outputs), the loss name and the target attributes."""
-        X, y = self._validate_X_y(X, y, reset=True, ensure_min_samples=2)
-        return X, y, *self._encode_targets(y)
-
-    def _validate_X_y(self, X, y, *, reset, ensure_min_samples=1):
-        """``validate_data`` for training, with the remedy named when ``X``
-        holds text or categories."""
-        _check_numeric_columns(X)
-        try:
-            return validate_data(
-                self,
-                X,
-                y,
-                dtype=[np.float64, np.float32],
-                order="C",
-                multi_output=True,
-                y_numeric=False,
-                ensure_min_samples=ensure_min_samples,
-                reset=reset,
-            )
-        except ValueError as exc:
-            if "could not convert" not in str(exc):
-                raise
-            dtypes = getattr(X, "dtypes", None)
-            where = ""
-            if hasattr(dtypes, "items"):
-                text = [str(c) for c, t in dtypes.items() if t.kind not in "biuf"]
-                where = f" in columns {text[:10]}"
-            raise ValueError(
-                f"X holds non-numeric values{where} ({exc}); encode text or "
-                "categorical columns first (e.g. OneHotEncoder or OrdinalEncoder "
-                "in a ColumnTransformer) or drop them."
-            ) from exc
-
-    def _encode_targets(self, y):
-        """Training targets (n_samples, n_outputs), the loss name, and the
-        fitted attributes that describe the targets."""
-        kind = _target_type(y)
-        task = self.task
-        if task == "auto":
-            if kind in _CLASSIFICATION_TARGETS:
-                task = "classification"
-            elif kind in _REGRESSION_TARGETS:
-                task = "regression"
-            else:
-                raise ValueError(
-                    f"Unknown label type: the target type {kind!r} is not "
-                    "supported; pass class labels (binary or multiclass) or real "
-                    "values (one or several columns)."
-                )
-        if task == "classification":
-            if kind not in _CLASSIFICATION_TARGETS:
-                raise ValueError(
-                    f"task='classification' needs class labels, but y is {kind!r}; "
-                    "use task='regression' for real-valued targets."
-                )
-            y = column_or_1d(y, warn=True)
-            encoder = LabelEncoder().fit(y)
-            if len(encoder.classes_) < 2:
-                raise ValueError(
-                    "classification needs samples of at least 2 classes in the "
-                    "data, but the data contains only one class: "
-                    f"{encoder.classes_[0]!r}."
-                )
-            k = len(encoder.classes_)
-            Y = np.eye(k, dtype=np.float32)[encoder.transform(y)]
-            targets = {"task_": task, "classes_": encoder.classes_}
-            targets.update(_y_mean=np.zeros(k), _y_scale=np.ones(k))
-            return Y, "log_loss", targets
-        try:
-            Y = np.asarray(y, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(
-                f"task='regression' needs numeric targets, but y is {kind!r}."
-            ) from exc
-        Y = Y.reshape(len(Y), -1)
-        y_mean, y_std = column_stats(Y, "y")
-        targets = {
-            "task_": task,
-            "_y_mean": y_mean,
-            "_y_scale": np.where(y_std > 0, y_std, 1.0),
-            "_y_std": y_std,
-        }
-        return Y, "squared_error", targets
-
-    def _encode_stream_targets(self, y, classes):
-        """``_encode_targets`` for the first chunk of a stream: the classes
-        come from ``classes``, since one chunk need not hold them all."""
-        if classes is None:
-            # As fit: a classification stream takes its classes from the first
-            # chunk; a later chunk with a new label is an error.
-            return self._encode_targets(y)
-        if self.task == "regression":
-            raise ValueError(
-                "classes was passed to partial_fit but task='regression'; "
-                "drop classes, or set task='classification' or 'auto'."
-            )
-        classes = np.unique(np.asarray(classes))
-        if len(classes) < 2:
-            raise ValueError(
-                f"classes must hold at least 2 labels, got {classes.tolist()!r}."
-            )
-        targets = {"task_": "classification", "classes_": classes}
-        targets.update(_y_mean=np.zeros(len(classes)), _y_scale=np.ones(len(classes)))
-        return self._one_hot(y, classes), "log_loss", targets
-
-    def _encode_next_chunk(self, y, classes):
-        """Targets of a later chunk, in the fitted task and classes."""
-        targets = {name: getattr(self, name) for name in ("task_", "_y_mean")}
-        targets["_y_scale"] = self._y_scale
-        if self.task_ == "regression":
-            if classes is not None:
-                raise ValueError(
-                    "classes was passed to partial_fit, but the selector was "
-                    "first trained for regression."
-                )
-            try:
-                Y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
-            except (TypeError, ValueError) as exc:
-                raise ValueError(
-                    "the selector was trained for regression, but y is not numeric."
-                ) from exc
-            if Y.shape[1] != len(self._y_mean):
-                raise ValueError(
-                    f"y has {Y.shape[1]} output(s), but the selector was trained "
-                    f"with {len(self._y_mean)}."
-                )
-            targets["_y_std"] = self._y_std
-            return Y, "squared_error", targets
-        if classes is not None and not np.array_equal(
-            np.unique(np.asarray(classes)), self.classes_
-        ):
-            raise ValueError(
-                f"classes={list(np.unique(classes))!r} differs from the classes "
-                f"of the first call, {self.classes_.tolist()!r}; pass the same "
-                "classes to every partial_fit call (or none after the first)."
-            )
-        targets["classes_"] = self.classes_
-        return self._one_hot(y, self.classes_), "log_loss", targets
-
-    @staticmethod
-    def _one_hot(y, classes):
-        """One-hot targets of labels ``y`` among the sorted ``classes``."""
-        y = column_or_1d(y, warn=True)
-        unseen = np.setdiff1d(y, classes)
-        if unseen.size:
-            raise ValueError(
-                f"y contains labels {unseen[:5].tolist()!r} that are not among "
-                f"classes={classes.tolist()!r}; pass every label of the stream "
-                "in classes on the first call to partial_fit."
-            )
-        index = np.searchsorted(classes, y)
-        return np.eye(len(classes), dtype=np.float32)[index]
-
-    # ------------------------------------------------------------ network
-    def _hidden_sizes(self):
-        sizes = self.hidden_layer_sizes
-        sizes = (sizes,) if isinstance(sizes, Integral) else tuple(sizes)
-        if not sizes or any(
-            not isinstance(s, Integral) or isinstance(s, bool) or s < 1 for s in sizes
-        ):
-            raise ValueError(
-                "hidden_layer_sizes must be a positive int or a non-empty sequence of "
-                f"positive ints, got {self.hidden_layer_sizes!r}."
-            )
-        return tuple(int(s) for s in sizes)
-
-    def _n_threads(self):
-        if self.n_jobs is None:
-            return 1
-        if self.n_jobs == 0:
-            raise ValueError(
-                "n_jobs=0 would train on no thread; use None or 1 for one "
-                "thread, k > 1 for k threads, or -1 for all cores."
-            )
-        if self.n_jobs < 0:
-            import os
-
-            return max(1, (os.cpu_count() or 1) + 1 + self.n_jobs)
-        return max(1, self.n_jobs)
-
-    def _make_engine(self, X, Y, layout, loss, batch_size, device, n_threads=1):
-        return make_engine(
-            X,
-            Y,
-            layout,
-            activation=self.activation,
-            loss=loss,
-            batch_size=batch_size,
-            clip=self.max_grad_norm,
-            device=device,
-            n_threads=n_threads,
-        )
-
-    def _draw_seed(self):
-        return check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-
-    def _initial_params(self, layout, scale, init_rng, square_scale=None):
-        """Initial parameters (1, n_params) for inputs with column scales
-        ``scale`` (and, with square inputs, square scales ``square_scale``)."""
-        params = init_params(
-            layout, [init_rng], activation=self.activation, init_scale=self.init_scale
-        )
-        # An input that never varies (a constant column, or a square that does
-        # not vary) reads as 0 and carries no information: its weights start
-        # and stay at zero, so it adds nothing to an importance.
-        first = layout.weight(params, 0)
-        first[:, layout.input_rows(scale == 0), :] = 0.0
-        if square_scale is not None:
-            first[:, layout.n_features + np.flatnonzero(square_scale == 0), :] = 0.0
-        return params
-
-    def _store_params(self, layout, flat):
-        self.coefs_ = [layout.weight(flat, i).copy() for i in range(layout.n_layers)]
-        self.intercepts_ = [layout.bias(flat, i).copy() for i in range(layout.n_layers)]
-
-    def _flat_params(self, layout):
-        flat = np.zeros((1, layout.n_params), dtype=np.float32)
-        for i, (w, b) in enumerate(zip(self.coefs_, self.intercepts_, strict=True)):
-            layout.weight(flat, i)[0] = w
-            layout.bias(flat, i)[0] = b
-        return flat
 
     def _forward(self, X):
         """Network output for raw ``X`` (standardized here), float64."""
-        A = network_inputs(
-            X, self.mean_, _inverse(self.scale_), _square_inverse(self.square_scale_)
+        inputs = InputMap(
+            self.mean_, self.scale_, self.square_scale_, self.n_samples_seen_
         )
+        A = inputs.transform(X)
         return forward(self.coefs_, self.intercepts_, A, self.activation)
 
     # ------------------------------------------------------------ scoring
@@ -856,8 +224,7 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
-        targets = {name: getattr(self, name, None) for name in _TARGET_ATTRIBUTES}
-        return _score_output(self._forward(X), y, targets)
+        return self._targets.score(self._forward(X), y)
 
     # ------------------------------------------------------------ support
     @property
@@ -910,8 +277,7 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
             )
         ):
             against = (
-                "none 3 robust SDs and 1.5x above the median importance, no "
-                "1.5x gap"
+                "none 3 robust SDs and 1.5x above the median importance, no 1.5x gap"
             )
             if self.shadow_importances_ is not None:
                 against = "none beat the strongest permuted copy of a column"
@@ -925,12 +291,7 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
             )
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.required = True
-        tags.target_tags.multi_output = True
-        tags.input_tags.allow_nan = False
-        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
-        return tags
+        return selector_tags(super().__sklearn_tags__())
 
 
 class _IncrementalSupportSelector(_BaseSupportSelector):
@@ -986,199 +347,48 @@ class _IncrementalSupportSelector(_BaseSupportSelector):
         >>> selector.get_support(indices=True)
         array([0, 1])
         """
-        device = resolve_device(self.device)
-        hidden = self._hidden_sizes()
+        trainer = Trainer.from_estimator(self, resolve_device(self.device))
+        hidden = hidden_sizes(self.hidden_layer_sizes)
         first = not hasattr(self, "coefs_")
-        X, y = self._validate_X_y(X, y, reset=first)
+        X, y = validate_training_X_y(self, X, y, reset=first)
         if first:
-            Y, loss, targets = self._encode_stream_targets(y, classes)
+            targets, Y = encode_stream_targets(y, self.task, classes)
             layout = Layout.for_features(
                 X.shape[1], hidden, Y.shape[1], self.input_squares
             )
-            state = self._fresh_state(layout, X, targets)
+            state = trainer.fresh_state(layout, X, draw_seed(self.random_state))
         else:
-            Y, loss, targets = self._encode_next_chunk(y, classes)
-            layout = self._layout
-            state = self._current_state(layout)
-            self._update_statistics(layout, X, Y, targets, state)
+            layout, targets = self._layout, self._targets
+            Y = targets.next_chunk(y, classes)
+            state = self._current_state()
+            targets = self._update_statistics(layout, X, Y, targets, state)
         batch_size = min(self._batch_size or X.shape[0], X.shape[0])
-        self._run_epochs(X, Y, layout, loss, targets, state, batch_size, device, 1)
+        trainer.train(X, Y, layout, targets, state, batch_size, 1)
         self._commit(layout, targets, state)
         # No fall-back warning while streaming: early chunks have not yet
         # separated anything, and the caller decides when training is done.
         self._warn_about_selection(fall_back=False)
         return self
 
-
-_COMMON_PARAMETERS_DOC = """
-    activation : {{"relu", "tanh", "linear"}}, default="tanh"
-        Activation of the hidden layers. ``"linear"`` gives the deep linear
-        network of the paper's synthetic protocol.
-    learning_rate : float, default={lr}
-        The step size η. The implicit regularization grows with η / batch size.
-    max_iter : int, default={max_iter}
-        Number of epochs (passes over the data). {epochs_note}
-    weight_decay : "auto" or float, default="auto"
-        L2 penalty on the weights (not the biases), applied after clipping as
-        ``torch.optim.SGD`` does: the paper's explicit-regularization
-        reference. A little of it pulls the columns of irrelevant inputs down
-        further than the gradient noise alone, the largest gain of
-        ``benchmarks/defaults_study.py``. ``"auto"`` uses ``2 / n`` for a
-        training call on ``n`` rows (1e-3 at 2000 rows; each fold's rows in
-        a cross-validated search; the chunk's rows in ``partial_fit``), as
-        scikit-learn's ``MLPRegressor`` divides ``alpha`` by ``n``: with SGD
-        the decay of one epoch is then ``2 * learning_rate / batch_size``
-        whatever ``n``. Against a fixed 1e-3 it found the support more often
-        with few rows (Friedman #1 at n = 500: F1 1.00 on five seeds against
-        0.88) and on the d = 500 additive case, the rest unchanged over five
-        seeds (``docs/benchmarks/weight_decay.md``). The value used is
-        ``weight_decay_``.
-    max_grad_norm : float or None, default=1.0
-        Clip the gradient of each step to this Euclidean norm, as the paper
-        does; ``None`` disables clipping.
-    init_scale : float, default=0.3
-        Multiplier of the Kaiming-normal initialization of the weights.
-    input_squares : bool, default=True
-        Feed the network each standardized feature ``z`` and its centred
-        square ``z**2 - 1``, scaled to unit variance (``square_scale_``); a
-        feature's importance is then the norm of its two first-layer rows
-        together. A target that depends on
-        a feature through an even function (``x**2``, ``|x|``, a ring) is
-        uncorrelated with the feature itself, and a network reading only
-        ``z`` must find it through a second-order effect that SGD's
-        shrinkage and 500 noise columns drown; its square carries it at
-        first order. On ``benchmarks/recovery.py`` this lifts the two
-        d = 500 cases from support F1 0.33 / 0.75 to 0.89 / 1.0, and the
-        synthetic mean from 0.90 to 0.97. It doubles the first layer's
-        inputs (computed on the fly, not stored). ``False`` gives the
-        paper's network.
-    label_noise : float, default=0.0
-        Standard deviation of Gaussian noise added afresh to the standardized
-        regression targets at every visit (ignored for classification). It
-        keeps the gradient noise that shrinks irrelevant columns alive after
-        the loss has been fitted (label-noise SGD, Blanc et al., 2020).
-    early_stopping : bool, default=False
-        Stop once the selected support has not changed, and the importances
-        relative to the largest have moved by at most ``tol``, for
-        ``n_iter_no_change`` consecutive epochs.
-    tol : float, default=1e-3
-        Largest change of the relative importances that counts as still.
-    n_iter_no_change : int, default=10
-        Epochs the support must hold still before early stopping.
-    task : {{"auto", "regression", "classification"}}, default="auto"
-        What ``y`` holds. ``"auto"`` infers it as scikit-learn does: binary or
-        multiclass labels (strings included) give classification with the
-        cross-entropy loss; real values give regression with the squared
-        error on standardized targets. A float target of whole values counts
-        as class labels up to 20 distinct values, as real values beyond.
-        Force ``"regression"`` for an integer target with many values.
-    threshold : str or float, default="auto"
-        Importance cut. ``"auto"`` finds the gap between the features that
-        stand out and the shrunk mass, and where there is none (or what
-        stands out does so only marginally), ``fit`` trains again beside
-        permuted copies of the columns and keeps the features that beat them
-        all (see Notes); a float is an absolute cut;
-        ``"mean"``, ``"median"`` and scaled words such as ``"1.5*mean"`` mean
-        what they mean in :class:`~sklearn.feature_selection.SelectFromModel`.
-    max_features : int or None, default=None
-        Keep at most this many features (the most important ones above the
-        threshold; ties broken by column order).
-    device : str, default="cpu"
-        ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"auto"`` (CUDA when available).
-        Read only in ``fit``; the fitted attributes are NumPy arrays whatever
-        the device, so a selector trained on a GPU unpickles without one.
-    n_jobs : int or None, default=None
-        CPU threads that share out the rows of a step whose batch spans
-        several stripes (16 chunks of rows, a few thousand rows): full-batch
-        gradient descent and large batches. ``-1`` uses all cores, ``None``
-        means 1. Smaller batches run on one thread, their steps being too
-        small to share. The result does not depend on it: the stripes'
-        gradients are added in the same order whatever the thread count.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the initialization and the batch order. A fixed value gives
-        identical results on CPU.
-    verbose : int, default=0
-        0: silent. 1: a progress bar over the epochs on stderr (tqdm), with
-        the current loss. 2 or more: one line per epoch with the loss and the
-        time elapsed, on stdout.
-    warm_start : bool, default=False
-        Continue training the previous network (and batch order) on ``fit``.
-"""
-
-_ATTRIBUTES_DOC = """
-    Attributes
-    ----------
-    feature_importances_ : ndarray of shape (n_features,)
-        Euclidean norm of each input's first-layer weight column, in
-        standardized units, averaged over the last 20% of the epochs
-        (``importances_history_``), which smooths the noisy floor that SGD
-        leaves the irrelevant columns on. Constant columns get exactly 0.
-    importances_history_ : ndarray of shape (n_epochs, n_features)
-        The same norms recorded after every epoch: the second phase of
-        training, where the irrelevant columns shrink, made visible.
-    shadow_importances_ : ndarray of shape (n_shadows,) or None
-        Importances of the shadows (copies of the columns with their rows
-        permuted, ``ceil(100 / n_features)`` per column, at least 100 in all)
-        when ``threshold="auto"`` found nothing standing out and ``fit``
-        trained again beside them; then every other fitted attribute comes
-        from that training, restricted to the real columns. None otherwise.
-    threshold_ : float
-        The importance cut actually used, resolved from ``threshold``.
-    weight_decay_ : float
-        The L2 strength the last training call used, resolved from
-        ``weight_decay`` (``"auto"``: 2 / its number of rows).
-    loss_curve_ : list of float
-        Mean training loss of each epoch (on standardized targets).
-    n_iter_ : int
-        Number of epochs run.
-    coefs_ : list of ndarray
-        Weight matrices of the network, ``coefs_[i]`` of shape
-        ``(n_inputs_i, n_outputs_i)``. With ``input_squares``, ``coefs_[0]``
-        has ``2 * n_features_in_`` rows: feature ``j``'s at ``j`` and its
-        square's at ``n_features_in_ + j``.
-    intercepts_ : list of ndarray
-        Bias vectors of the network.
-    n_samples_seen_ : int
-        Number of samples behind ``mean_`` and ``scale_``: those of ``fit``,
-        or of every chunk so far with ``partial_fit``.
-    mean_ : ndarray of shape (n_features,)
-        Column means used to standardize ``X``.
-    scale_ : ndarray of shape (n_features,)
-        Column standard deviations used to standardize ``X`` (0 for constant
-        columns).
-    square_scale_ : ndarray of shape (n_features,) or None
-        With ``input_squares``: the standard deviation of each standardized
-        column's square ``z**2``, which scales the square input ``(z**2 - 1)
-        / square_scale_`` to unit variance (0, and a zero input, where the
-        square does not vary). From ``fit``'s data, or from the first chunk
-        with ``partial_fit``. None without ``input_squares``.
-    task_ : str
-        ``"classification"`` or ``"regression"``, as resolved from ``task``.
-    classes_ : ndarray of shape (n_classes,)
-        Class labels (classification only).
-    n_features_in_ : int
-        Number of features seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features,)
-        Names of features seen during ``fit``, when ``X`` has string column
-        names.
-"""
-
-
-def _parameters_doc(exclude=(), **values):
-    """The shared parameter docs, formatted, without the entries in ``exclude``.
-
-    An entry starts at a line indented by four spaces and runs to the next.
-    """
-    entries, current = [], None
-    for line in _COMMON_PARAMETERS_DOC.format(**values).strip("\n").splitlines():
-        if not line.startswith("     "):
-            current = [line]
-            entries.append(current)
-        else:
-            current.append(line)
-    kept = [e for e in entries if e[0].split(" : ")[0].strip() not in exclude]
-    # The template's own "    {common}" line gives the first entry its indent.
-    return "\n".join(line for entry in kept for line in entry).lstrip()
+    @staticmethod
+    def _update_statistics(layout, X, Y, targets, state):
+        """Pool a new chunk into the input map and target statistics of
+        ``state`` and ``targets``, re-expressing the network in the new units
+        so that its function does not change; return the new targets."""
+        inputs = state.inputs.update(X)
+        reexpress_inputs(layout, state.params, state.inputs, inputs)
+        pooled = targets.pooled(Y, state.inputs.n_seen)
+        if pooled is not targets:
+            reexpress_outputs(
+                layout,
+                state.params,
+                targets.y_mean,
+                targets.y_scale,
+                pooled.y_mean,
+                pooled.y_scale,
+            )
+        state.inputs = inputs
+        return pooled
 
 
 class SGDSupportSelector(_IncrementalSupportSelector):
@@ -1191,6 +401,8 @@ class SGDSupportSelector(_IncrementalSupportSelector):
     irrelevant inputs toward zero, while those of the support stay large
     (Beneventano, Pinto & Poggio, 2024); the features whose norm stands out
     are kept.
+
+    {matter}
 
     Parameters
     ----------
@@ -1216,36 +428,7 @@ class SGDSupportSelector(_IncrementalSupportSelector):
     regime that finds the support is a large step size with clipping, a small
     batch and enough epochs.
 
-    ``feature_importances_`` are the first-layer column norms averaged over
-    the last 20% of the epochs. ``threshold="auto"`` works on their logs: SGD's
-    shrinkage is multiplicative, which makes the shrunk mass a tight cluster
-    in log space. It keeps the larger of two sets: the features more than 3
-    robust standard deviations (1.4826 times the median absolute deviation)
-    above the median and more than 1.5 times the median importance, and the
-    upper group of the split into two groups with
-    the least within-group variance (Otsu's rule) when that group holds at
-    most half the features and its weakest feature is at least 1.5 times the
-    strongest one below.
-
-    If both are empty, nothing stands out of the shrunk mass: typical of real
-    data whose relevant features are many and of graded strength. The same
-    holds when there is no clear gap and the weakest feature standing out
-    is less than 4 robust standard deviations above the median: a graded
-    mass with a column or two at its upper edge. ``fit`` then trains a
-    fresh network (same parameters and seed) on ``X`` with
-    shadows appended: copies of every column with their rows permuted, which
-    keep each column's distribution and lose its relation to the target,
-    enough of them (at least 100) that a feature independent of the target
-    and of the other features beats them all with probability at most
-    1/101.
-    It keeps the features whose importance beats every shadow's (Boruta's
-    rule, one round), and reports
-    that network, its shadow inputs fixed at their mean (``coefs_``,
-    ``feature_importances_``, ``shadow_importances_``). This costs a second
-    fit, on ``(1 + ceil(100 / n_features)) * n_features`` columns held in
-    memory beside ``X``; ``partial_fit`` and warm-started fits do not do it.
-    If no feature beats the shadows, it keeps the most important one and
-    warns that nothing stood out.
+    {auto_notes}
 
     References
     ----------
@@ -1268,7 +451,7 @@ class SGDSupportSelector(_IncrementalSupportSelector):
     """
 
     _parameter_constraints = {
-        **_BaseSupportSelector._parameter_constraints,
+        **PARAMETER_CONSTRAINTS,
         "batch_size": [None, Interval(Integral, 1, None, closed="left")],
     }
 
@@ -1334,6 +517,8 @@ class GDSupportSelector(_IncrementalSupportSelector):
     compare its ``feature_importances_`` with SGD's from the same seed to see
     the implicit regularization. Add ``weight_decay`` for the paper's
     explicit-regularization reference.
+
+    {matter}
 
     Parameters
     ----------
@@ -1439,19 +624,15 @@ class GDSupportSelector(_IncrementalSupportSelector):
         return None
 
 
-SGDSupportSelector.__doc__ = SGDSupportSelector.__doc__.format(
-    common=_parameters_doc(
-        lr=0.2,
-        max_iter=300,
-        epochs_note="Steps per epoch: ceil(n / batch_size).",
-    ),
-    attributes=_ATTRIBUTES_DOC.rstrip("\n"),
+format_docstring(
+    SGDSupportSelector,
+    lr=0.2,
+    max_iter=300,
+    epochs_note="Steps per epoch: ceil(n / batch_size).",
 )
-GDSupportSelector.__doc__ = GDSupportSelector.__doc__.format(
-    common=_parameters_doc(
-        lr=0.2,
-        max_iter=2000,
-        epochs_note="Each epoch is one gradient step.",
-    ),
-    attributes=_ATTRIBUTES_DOC.rstrip("\n"),
+format_docstring(
+    GDSupportSelector,
+    lr=0.2,
+    max_iter=2000,
+    epochs_note="Each epoch is one gradient step.",
 )

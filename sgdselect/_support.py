@@ -156,24 +156,6 @@ def shadow_threshold(importances, shadow_importances):
     return float(cut)
 
 
-def n_shadow_copies(n_features, min_shadows=MIN_SHADOWS):
-    """Shadows per column: enough for at least ``min_shadows`` in all."""
-    return max(1, -(-min_shadows // n_features))
-
-
-def with_shadows(X, rng, n_copies=1):
-    """``X`` with ``n_copies`` shadows of every column appended:
-    ``(n, (1 + n_copies) d)``, copy ``c`` of column ``j`` at ``(1 + c) d + j``,
-    its rows permuted independently by ``rng`` (a
-    :class:`numpy.random.Generator`). Same dtype and C order as ``X``."""
-    n, d = X.shape
-    out = np.empty((n, (1 + n_copies) * d), dtype=X.dtype)
-    out[:, :d] = X
-    for k in range(d, out.shape[1]):
-        out[:, k] = X[rng.permutation(n), k % d]
-    return out
-
-
 def _sorted_positive(importances):
     scores = np.asarray(importances, dtype=np.float64)
     return np.sort(scores[scores > 0])[::-1]

@@ -590,37 +590,6 @@ def test_cuda_path_matches_cpu():
     np.testing.assert_array_equal(restored.transform(X), gpu.transform(X))
 
 
-def test_column_stats_in_blocks(monkeypatch):
-    from sgdselect import _selector
-
-    monkeypatch.setattr(_selector, "_STATS_BLOCK", 50)  # 10 rows per block
-    rng = np.random.RandomState(0)
-    X = (rng.normal(size=(123, 5)) * [1, 10, 1e-3, 1, 1] + 1e4).astype(np.float32)
-    mean, std = _selector.column_stats(X)
-    np.testing.assert_allclose(mean, X.astype(np.float64).mean(axis=0), rtol=1e-12)
-    np.testing.assert_allclose(std, X.astype(np.float64).std(axis=0), rtol=1e-9)
-
-
-def test_square_stats_in_blocks(monkeypatch):
-    from sgdselect import _selector
-
-    monkeypatch.setattr(_selector, "_STATS_BLOCK", 50)  # 10 rows per block
-    rng = np.random.RandomState(0)
-    X = rng.standard_exponential(size=(123, 4)) * [1, 10, 1, 1]
-    X[:, 2] = 3.0  # constant: no square input
-    X[:, 3] = np.where(np.arange(123) < 61, -2.0, 5.0)  # two values: |z| varies
-    mean, std = _selector.column_stats(X)
-    z = (X - mean) / np.where(std > 0, std, 1.0)
-    expected = (z**2).std(axis=0)
-    expected[2] = 0.0
-    np.testing.assert_allclose(_selector.square_stats(X, mean, std), expected)
-    # A balanced two-valued column has |z| = 1 everywhere: its square is
-    # constant, and gets a zero input rather than a huge scale.
-    balanced = np.tile([-2.0, 5.0], 62).reshape(-1, 1)
-    mean_b, std_b = _selector.column_stats(balanced)
-    assert _selector.square_stats(balanced, mean_b, std_b)[0] == 0.0
-
-
 def test_float_target_of_many_whole_values_is_regression():
     """diabetes' target (151.0, 75.0, ...) is a quantity, not 214 classes."""
     from sklearn.datasets import load_diabetes
@@ -727,34 +696,6 @@ def test_shadow_threshold(importances, shadows, kept):
     assert auto_fell_back(importances, shadow_importances=shadows) is (
         kept == [True, False]
     )
-
-
-def test_with_shadows_permutes_each_column():
-    from sgdselect._support import n_shadow_copies, with_shadows
-
-    X = np.arange(40, dtype=np.float32).reshape(10, 4)
-    assert n_shadow_copies(4) == 25 and n_shadow_copies(60) == 2
-    assert n_shadow_copies(100) == 1 and n_shadow_copies(4, min_shadows=50) == 13
-    out = with_shadows(X, np.random.default_rng(0), n_copies=2)
-    assert out.shape == (10, 12) and out.dtype == np.float32
-    np.testing.assert_array_equal(out[:, :4], X)
-    for k in range(4, 12):
-        np.testing.assert_array_equal(np.sort(out[:, k]), X[:, k % 4])
-        assert not np.array_equal(out[:, k], X[:, k % 4])
-
-
-def test_shadow_copy_out_of_memory_says_what_to_do(monkeypatch):
-    import sgdselect._selector as selector_module
-
-    def no_memory(*args, **kwargs):
-        raise MemoryError
-
-    monkeypatch.setattr(selector_module, "with_shadows", no_memory)
-    X, y = probe_data()
-    with pytest.raises(MemoryError, match="Pass a numeric threshold or max_features"):
-        SGDSupportSelector(**FAST).fit(X, y)
-    # A numeric threshold never builds the copy.
-    SGDSupportSelector(threshold=0.5, **FAST).fit(X, y)
 
 
 @pytest.mark.parametrize(

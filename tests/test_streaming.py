@@ -45,8 +45,8 @@ def test_running_statistics_equal_those_of_the_whole_data():
     assert selector.n_samples_seen_ == len(X)
     np.testing.assert_allclose(selector.mean_, X.mean(axis=0))
     np.testing.assert_allclose(selector.scale_, X.std(axis=0))
-    np.testing.assert_allclose(selector._y_mean, [y.mean()])
-    np.testing.assert_allclose(selector._y_scale, [y.std()])
+    np.testing.assert_allclose(selector._targets.y_mean, [y.mean()])
+    np.testing.assert_allclose(selector._targets.y_scale, [y.std()])
 
 
 @pytest.mark.parametrize("squares", [True, False], ids=["x-and-squares", "x"])
@@ -54,11 +54,15 @@ def test_new_statistics_do_not_change_what_the_network_computes(squares):
     X, y = regression()
     selector = SGDSupportSelector(input_squares=squares, **FAST)
     selector.partial_fit(X[:100], y[:100])
-    before = selector._forward(X[:50]) * selector._y_scale + selector._y_mean
+    before = (
+        selector._forward(X[:50]) * selector._targets.y_scale + selector._targets.y_mean
+    )
     # A step too small to move the weights: only the re-expression acts.
     selector.set_params(learning_rate=1e-12)
     selector.partial_fit(X[100:400] * 2 + 3, y[100:400] * 5 - 1)
-    after = selector._forward(X[:50]) * selector._y_scale + selector._y_mean
+    after = (
+        selector._forward(X[:50]) * selector._targets.y_scale + selector._targets.y_mean
+    )
     np.testing.assert_allclose(after, before, rtol=1e-5, atol=1e-5)
 
 

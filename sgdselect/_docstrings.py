@@ -1,0 +1,225 @@
+"""The parameter and attribute entries the selectors' docstrings share.
+
+Written once here and formatted into each estimator's docstring, so that the
+SGD, GD and cross-validated selectors describe a shared parameter in the
+same words. Measured figures live on the benchmark pages of the
+documentation, not here: an entry gives the reason in a line.
+"""
+
+PARAMETERS_THAT_MATTER = """
+    The parameters that matter most: ``batch_size`` and ``learning_rate``
+    set the strength of the implicit regularization (it grows with their
+    ratio, η / b); ``max_iter`` must leave time for its slow second phase
+    (check ``importances_history_``); ``threshold`` decides the cut
+    (``"auto"`` finds it, see Notes); ``task`` says whether ``y`` holds
+    classes or quantities. The defaults were chosen by measurement on
+    synthetic and real data (the documentation's benchmark pages).
+"""
+
+AUTO_THRESHOLD_NOTES = """
+    ``feature_importances_`` are the first-layer column norms averaged over
+    the last 20% of the epochs. ``threshold="auto"`` works on their logs: SGD's
+    shrinkage is multiplicative, which makes the shrunk mass a tight cluster
+    in log space. It keeps the larger of two sets: the features more than 3
+    robust standard deviations (1.4826 times the median absolute deviation)
+    above the median and more than 1.5 times the median importance, and the
+    upper group of the split into two groups with
+    the least within-group variance (Otsu's rule) when that group holds at
+    most half the features and its weakest feature is at least 1.5 times the
+    strongest one below.
+
+    If both are empty, nothing stands out of the shrunk mass: typical of real
+    data whose relevant features are many and of graded strength. The same
+    holds when there is no clear gap and the weakest feature standing out
+    is less than 4 robust standard deviations above the median: a graded
+    mass with a column or two at its upper edge. ``fit`` then trains a
+    fresh network (same parameters and seed) on ``X`` with
+    shadows appended: copies of every column with their rows permuted, which
+    keep each column's distribution and lose its relation to the target,
+    enough of them (at least 100) that a feature independent of the target
+    and of the other features beats them all with probability at most
+    1/101.
+    It keeps the features whose importance beats every shadow's (Boruta's
+    rule, one round), and reports
+    that network, its shadow inputs fixed at their mean (``coefs_``,
+    ``feature_importances_``, ``shadow_importances_``). This costs a second
+    fit, on ``(1 + ceil(100 / n_features)) * n_features`` columns held in
+    memory beside ``X``; ``partial_fit`` and warm-started fits do not do it.
+    If no feature beats the shadows, it keeps the most important one and
+    warns that nothing stood out.
+"""
+
+_COMMON_PARAMETERS = """
+    activation : {{"relu", "tanh", "linear"}}, default="tanh"
+        Activation of the hidden layers. ``"linear"`` gives the deep linear
+        network of the paper's synthetic protocol.
+    learning_rate : float, default={lr}
+        The step size η. The implicit regularization grows with η / batch size.
+    max_iter : int, default={max_iter}
+        Number of epochs (passes over the data). {epochs_note}
+    weight_decay : "auto" or float, default="auto"
+        L2 penalty on the weights (not the biases), applied after clipping as
+        ``torch.optim.SGD`` does: the paper's explicit-regularization
+        reference. A little of it pulls the columns of irrelevant inputs
+        down further than the gradient noise alone. ``"auto"`` uses
+        ``2 / n`` for a training call on ``n`` rows (each fold's rows in a
+        search, the chunk's rows in ``partial_fit``), as scikit-learn's
+        ``MLPRegressor`` divides ``alpha`` by ``n``: one epoch of SGD then
+        decays the weights by ``2 * learning_rate / batch_size`` whatever
+        ``n``. The value used is ``weight_decay_``.
+    max_grad_norm : float or None, default=1.0
+        Clip the gradient of each step to this Euclidean norm, as the paper
+        does; ``None`` disables clipping.
+    init_scale : float, default=0.3
+        Multiplier of the Kaiming-normal initialization of the weights.
+    input_squares : bool, default=True
+        Feed the network each standardized feature ``z`` and its centred
+        square ``z**2 - 1``, scaled to unit variance (``square_scale_``); a
+        feature's importance is then the norm of its two first-layer rows
+        together. A target that depends on a feature through an even
+        function (``x**2``, ``|x|``, a ring) is uncorrelated with the feature
+        itself, and among many noise columns SGD's shrinkage wins before a
+        network reading only ``z`` finds it; the square carries it at first
+        order. It doubles the first layer's inputs (computed on the fly, not
+        stored). ``False`` gives the paper's network.
+    label_noise : float, default=0.0
+        Standard deviation of Gaussian noise added afresh to the standardized
+        regression targets at every visit (ignored for classification). It
+        keeps the gradient noise that shrinks irrelevant columns alive after
+        the loss has been fitted (label-noise SGD, Blanc et al., 2020).
+    early_stopping : bool, default=False
+        Stop once the selected support has not changed, and the importances
+        relative to the largest have moved by at most ``tol``, for
+        ``n_iter_no_change`` consecutive epochs.
+    tol : float, default=1e-3
+        Largest change of the relative importances that counts as still.
+    n_iter_no_change : int, default=10
+        Epochs the support must hold still before early stopping.
+    task : {{"auto", "regression", "classification"}}, default="auto"
+        What ``y`` holds. ``"auto"`` infers it as scikit-learn does: binary or
+        multiclass labels (strings included) give classification with the
+        cross-entropy loss; real values give regression with the squared
+        error on standardized targets. A float target of whole values counts
+        as class labels up to 20 distinct values, as real values beyond.
+        Force ``"regression"`` for an integer target with many values.
+    threshold : str or float, default="auto"
+        Importance cut. ``"auto"`` finds the gap between the features that
+        stand out and the shrunk mass, and where there is none (or what
+        stands out does so only marginally), ``fit`` trains again beside
+        permuted copies of the columns and keeps the features that beat them
+        all (see Notes); a float is an absolute cut;
+        ``"mean"``, ``"median"`` and scaled words such as ``"1.5*mean"`` mean
+        what they mean in :class:`~sklearn.feature_selection.SelectFromModel`.
+    max_features : int or None, default=None
+        Keep at most this many features (the most important ones above the
+        threshold; ties broken by column order).
+    device : str, default="cpu"
+        ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"auto"`` (CUDA when available).
+        Read only in ``fit``; the fitted attributes are NumPy arrays whatever
+        the device, so a selector trained on a GPU unpickles without one.
+    n_jobs : int or None, default=None
+        CPU threads that share out the rows of a step whose batch holds a few
+        thousand rows or more (full-batch gradient descent, large batches).
+        ``-1`` uses all cores, ``None`` means 1. Smaller batches run on one
+        thread, their steps being too short to share. The result does not
+        depend on it: the parts of a batch's gradient are added in the same
+        order whatever the thread count.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initialization and the batch order. A fixed value gives
+        identical results on one machine and build; on another CPU the last
+        bits may differ, and clear-cut selections do not.
+    verbose : int, default=0
+        0: silent. 1: a progress bar over the epochs on stderr (tqdm), with
+        the current loss. 2 or more: one line per epoch with the loss and the
+        time elapsed, on stdout.
+    warm_start : bool, default=False
+        Continue training the previous network (and batch order) on ``fit``.
+"""
+
+ATTRIBUTES = """
+    Attributes
+    ----------
+    feature_importances_ : ndarray of shape (n_features,)
+        Euclidean norm of each input's first-layer weight column, in
+        standardized units, averaged over the last 20% of the epochs
+        (``importances_history_``), which smooths the noisy floor that SGD
+        leaves the irrelevant columns on. Constant columns get exactly 0.
+    importances_history_ : ndarray of shape (n_epochs, n_features)
+        The same norms recorded after every epoch: the second phase of
+        training, where the irrelevant columns shrink, made visible.
+    shadow_importances_ : ndarray of shape (n_shadows,) or None
+        Importances of the shadows (copies of the columns with their rows
+        permuted, ``ceil(100 / n_features)`` per column, at least 100 in all)
+        when ``threshold="auto"`` found nothing standing out and ``fit``
+        trained again beside them; then every other fitted attribute comes
+        from that training, restricted to the real columns. None otherwise.
+    threshold_ : float
+        The importance cut actually used, resolved from ``threshold``.
+    weight_decay_ : float
+        The L2 strength the last training call used, resolved from
+        ``weight_decay`` (``"auto"``: 2 / its number of rows).
+    loss_curve_ : list of float
+        Mean training loss of each epoch (on standardized targets).
+    n_iter_ : int
+        Number of epochs run.
+    coefs_ : list of ndarray
+        Weight matrices of the network, ``coefs_[i]`` of shape
+        ``(n_inputs_i, n_outputs_i)``. With ``input_squares``, ``coefs_[0]``
+        has ``2 * n_features_in_`` rows: feature ``j``'s at ``j`` and its
+        square's at ``n_features_in_ + j``.
+    intercepts_ : list of ndarray
+        Bias vectors of the network.
+    n_samples_seen_ : int
+        Number of samples behind ``mean_`` and ``scale_``: those of ``fit``,
+        or of every chunk so far with ``partial_fit``.
+    mean_ : ndarray of shape (n_features,)
+        Column means used to standardize ``X``.
+    scale_ : ndarray of shape (n_features,)
+        Column standard deviations used to standardize ``X`` (0 for constant
+        columns).
+    square_scale_ : ndarray of shape (n_features,) or None
+        With ``input_squares``: the standard deviation of each standardized
+        column's square ``z**2``, which scales the square input ``(z**2 - 1)
+        / square_scale_`` to unit variance (0, and a zero input, where the
+        square does not vary). From ``fit``'s data, or from the first chunk
+        with ``partial_fit``. None without ``input_squares``.
+    task_ : str
+        ``"classification"`` or ``"regression"``, as resolved from ``task``.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels (classification only).
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (n_features,)
+        Names of features seen during ``fit``, when ``X`` has string column
+        names.
+"""
+
+
+def parameters(exclude=(), **values):
+    """The shared parameter entries, formatted, without those in ``exclude``.
+
+    An entry starts at a line indented by four spaces and runs to the next.
+    """
+    entries, current = [], None
+    for line in _COMMON_PARAMETERS.format(**values).strip("\n").splitlines():
+        if not line.startswith("     "):
+            current = [line]
+            entries.append(current)
+        else:
+            current.append(line)
+    kept = [e for e in entries if e[0].split(" : ")[0].strip() not in exclude]
+    # The template's own "    {common}" line gives the first entry its indent.
+    return "\n".join(line for entry in kept for line in entry).lstrip()
+
+
+def format_docstring(cls, **values):
+    """Fill ``cls``'s docstring placeholders ``{matter}``, ``{common}``
+    (with ``values`` and ``exclude``), ``{attributes}`` and ``{auto_notes}``."""
+    exclude = values.pop("exclude", ())
+    cls.__doc__ = cls.__doc__.format(
+        matter=PARAMETERS_THAT_MATTER.strip("\n").lstrip(),
+        auto_notes=AUTO_THRESHOLD_NOTES.strip("\n").lstrip(),
+        common=parameters(exclude=exclude, **values),
+        attributes=ATTRIBUTES.rstrip("\n"),
+    )
+    return cls
