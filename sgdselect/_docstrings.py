@@ -99,9 +99,11 @@ _COMMON_PARAMETERS = """
         What ``y`` holds. ``"auto"`` infers it as scikit-learn does: binary or
         multiclass labels (strings included) give classification with the
         cross-entropy loss; real values give regression with the squared
-        error on standardized targets. A float target of whole values counts
-        as class labels up to 20 distinct values, as real values beyond.
-        Force ``"regression"`` for an integer target with many values.
+        error on standardized targets. A numeric target of whole numbers
+        (integers, or floats such as 151.0) is read as class labels up to 20
+        distinct values and as a quantity beyond, with a warning when the
+        count is near that line (11 to 40); force the task where it reads
+        yours wrong.
     threshold : str or float, default="auto"
         Importance cut. ``"auto"`` finds the gap between the features that
         stand out and the shrunk mass, and where there is none (or what

@@ -7,6 +7,7 @@ output against labels or values. Streams encode their first chunk with
 :func:`encode_stream_targets` and later ones with :meth:`Targets.next_chunk`.
 """
 
+import warnings
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -19,10 +20,10 @@ from sgdselect._preprocessing import column_stats, combine_moments
 
 _CLASSIFICATION_TARGETS = ("binary", "multiclass")
 _REGRESSION_TARGETS = ("continuous", "continuous-multioutput")
-# Above this many distinct whole values, a float target is a quantity.
-MAX_FLOAT_CLASSES = 20
-# Above this many distinct values, a numeric table column is a quantity (CLI).
-MAX_TABLE_CLASSES = 20
+# Above this many distinct whole values, a numeric target is a quantity.
+MAX_CLASSES = 20
+# Within this factor of MAX_CLASSES either way, task="auto" says what it chose.
+_CLOSE = 2
 
 
 @dataclass(frozen=True)
@@ -122,31 +123,50 @@ class Targets:
 
 def target_type(y):
     """``type_of_target``, quiet about huge values (it casts them to int), with
-    float targets of many distinct whole values read as real values: a
-    measured quantity that happens to be rounded (diabetes' 151.0, 75.0, ...)
-    is not a classification with hundreds of classes."""
-    with np.errstate(invalid="ignore", over="ignore"):
-        kind = type_of_target(y, input_name="y")
-    y = np.asarray(y)
-    if kind == "multiclass" and y.dtype.kind == "f":
-        if np.unique(y).size > MAX_FLOAT_CLASSES:
-            return "continuous"
+    numeric targets of many distinct whole values read as real values: a
+    count, an amount or a measure that happens to be rounded (diabetes'
+    151.0, 75.0, ...) is not a classification with hundreds of classes."""
+    kind = _labels_type(y)
+    if kind == "multiclass" and _n_whole_values(y) > MAX_CLASSES:
+        return "continuous"
     return kind
 
 
-def table_task(task, y):
-    """The command line's ``--task auto`` for a table column ``y`` (a pandas
-    Series): a numeric column with many distinct values is a quantity.
+def _labels_type(y):
+    """``type_of_target`` as scikit-learn reads it, whole numbers as labels."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        return type_of_target(y, input_name="y")
 
-    scikit-learn reads integer values (151.0 included) as class labels,
-    however many there are; a table's target column of counts or measures
-    would then train a classifier with hundreds of classes.
-    """
-    from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-    if task != "auto" or is_bool_dtype(y.dtype) or not is_numeric_dtype(y.dtype):
-        return task
-    return "regression" if y.nunique() > MAX_TABLE_CLASSES else task
+def _n_whole_values(y):
+    """How many distinct values a numeric (not bool) ``y`` of whole numbers
+    holds; 0 for labels of any other kind."""
+    y = np.asarray(y)
+    if y.dtype.kind not in "iuf":
+        return 0
+    values = np.unique(y)
+    if y.dtype.kind == "f" and not np.array_equal(values, np.round(values)):
+        return 0
+    return values.size
+
+
+def _warn_if_close(y, task):
+    """Say what ``task="auto"`` chose when ``y``'s count of distinct whole
+    values is near the line between labels and a quantity."""
+    n = _n_whole_values(y)
+    if not MAX_CLASSES // _CLOSE < n <= MAX_CLASSES * _CLOSE:
+        return
+    if task == "classification":
+        read, kind, other = f"as {n} classes", "quantities", "regression"
+    else:
+        read, kind, other = "as a quantity", "class labels", "classification"
+    warnings.warn(
+        f"y holds {n} distinct whole numbers, which task='auto' reads {read}; "
+        f"if they are {kind} (counts, ratings, amounts are quantities), pass "
+        f"task='{other}'.",
+        UserWarning,
+        stacklevel=5,
+    )
 
 
 def _resolve_task(task, kind):
@@ -167,7 +187,12 @@ def encode_targets(y, task):
     """``(targets, Y)``: the :class:`Targets` of ``y`` under ``task`` and the
     training matrix ``Y`` (n_samples, n_outputs)."""
     kind = target_type(y)
-    task = _resolve_task(task, kind)
+    if task == "auto":
+        task = _resolve_task(task, kind)
+        _warn_if_close(y, task)
+    elif task == "classification" and kind == "continuous":
+        # Forced: many whole numbers are labels when the caller says so.
+        kind = _labels_type(y)
     if task == "classification":
         if kind not in _CLASSIFICATION_TARGETS:
             raise ValueError(
