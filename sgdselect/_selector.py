@@ -542,34 +542,23 @@ class GDSupportSelector(_IncrementalSupportSelector):
     >>> rng = np.random.RandomState(0)
     >>> X = rng.normal(size=(200, 5))
     >>> y = X[:, 0] - 2 * X[:, 1]
-    >>> GDSupportSelector(threshold=0.0, weight_decay=0.0, random_state=0).fit(
-    ...     X, y
-    ... ).feature_importances_.round(2)
-    array([0.89, 0.86, 0.83, 0.6 , 0.58])
 
     Only the first two columns matter, but plain gradient descent (the
     paper's baseline, no weight decay) leaves the noise columns about as
-    large: nothing stands out. So ``threshold="auto"`` trains again with 20
-    shadows (permuted copies) of every column, and keeps the columns that
-    beat every shadow:
+    large as the relevant ones: nothing stands out.
 
-    >>> gd = GDSupportSelector(weight_decay=0.0, random_state=0).fit(X, y)
-    >>> gd.feature_importances_.round(2)
-    array([0.47, 0.74, 0.27, 0.17, 0.22])
-    >>> gd.shadow_importances_.shape, gd.shadow_importances_.max().round(2)
-    ((100,), np.float64(0.25))
-    >>> gd.get_support(indices=True)
-    array([0, 1, 2])
+    >>> plain = GDSupportSelector(threshold=0.0, weight_decay=0.0, random_state=0)
+    >>> importances = plain.fit(X, y).feature_importances_
+    >>> bool(importances[2:].min() > importances[:2].min() / 2)
+    True
 
-    Column 2, noise, beats the strongest shadow by a hair: the shadow step
-    bounds such mistakes (at most 1 in 101 per column independent of the
-    rest), it does not rule them out. The default weight decay, 2 / n (0.01
-    on these 200 rows), is explicit regularization: over 2000 full steps it
-    pulls the noise columns down on its own, and the two columns stand out.
+    The default weight decay, 2 / n, is explicit regularization: over 2000
+    full steps it pulls the noise columns down on its own, and the two
+    columns stand out.
 
     >>> gd = GDSupportSelector(random_state=0).fit(X, y)
-    >>> gd.weight_decay_, gd.feature_importances_.round(2)
-    (0.01, array([0.43, 0.75, 0.03, 0.03, 0.04]))
+    >>> gd.weight_decay_
+    0.01
     >>> gd.get_support(indices=True)
     array([0, 1])
     """
