@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 from sgdselect._docstrings import format_docstring
 from sgdselect._engine import resolve_device
 from sgdselect._network import Layout, forward, hidden_sizes
-from sgdselect._preprocessing import InputMap, validate_training_X_y
+from sgdselect._preprocessing import InputMap, RankGauss, validate_training_X_y
 from sgdselect._selector import SGDSupportSelector, selector_tags
 from sgdselect._support import late_mean, resolve_threshold, support_mask
 from sgdselect._targets import Targets, encode_targets
@@ -43,12 +43,12 @@ def _runs(labels):
     return list(zip(edges, edges[1:] + [len(labels)], strict=True))
 
 
-def _fold(X, Y, targets, train, test, squares):
+def _fold(X, Y, targets, train, test, squares, ranks):
     """One fold: its rows, and the input map and target encoding a lone fit
-    on ``X[train]`` would train under."""
+    on ``X[train]`` would train under (``X`` through ``ranks``, if any)."""
     if targets.task == "regression":
         targets = Targets.for_values(Y[train])
-    return train, test, InputMap.fit(X[train], squares), targets
+    return train, test, InputMap.fit(X[train], squares, ranks), targets
 
 
 def _delegated(name):
@@ -173,6 +173,7 @@ class SGDSupportSelectorCV(SelectorMixin, BaseEstimator):
         max_grad_norm=1.0,
         init_scale=0.3,
         input_squares=True,
+        input_map="standardize",
         label_noise=0.0,
         task="auto",
         threshold="auto",
@@ -192,6 +193,7 @@ class SGDSupportSelectorCV(SelectorMixin, BaseEstimator):
         self.max_grad_norm = max_grad_norm
         self.init_scale = init_scale
         self.input_squares = input_squares
+        self.input_map = input_map
         self.label_noise = label_noise
         self.task = task
         self.threshold = threshold
@@ -226,8 +228,12 @@ class SGDSupportSelectorCV(SelectorMixin, BaseEstimator):
         splits = list(cv.split(X, y))
         seed = draw_seed(self.random_state)
         layout = Layout.for_features(X.shape[1], hidden, Y.shape[1], self.input_squares)
+        # The rank map reads all rows' marginals (no target): one map, so that
+        # the networks of a group share the data the engine reads.
+        ranks = RankGauss.fit(X) if self.input_map == "rank_gauss" else None
+        X_net = X if ranks is None else ranks.transform(X)
         folds = [
-            _fold(X, Y, targets, train, test, self.input_squares)
+            _fold(X_net, Y, targets, train, test, self.input_squares, ranks)
             for train, test in splits
         ]
 
@@ -248,7 +254,7 @@ class SGDSupportSelectorCV(SelectorMixin, BaseEstimator):
                 start = time.perf_counter()
                 params, norms = self._train_group(
                     trainer,
-                    X,
+                    X_net,
                     Y,
                     targets.loss,
                     layout,

@@ -82,6 +82,16 @@ _COMMON_PARAMETERS = """
         network reading only ``z`` finds it; the square carries it at first
         order. It doubles the first layer's inputs (computed on the fly, not
         stored). ``False`` gives the paper's network.
+    input_map : {{"standardize", "rank_gauss"}}, default="standardize"
+        How the network reads a raw column. ``"standardize"``: its value
+        minus the mean over the standard deviation. ``"rank_gauss"``: the
+        normal score of its rank in the training data (ties share their mean
+        rank), then standardized: only the order of a column's values
+        counts, so a monotone transform of a column (its log, its ranks)
+        changes nothing, and skew, heavy tails and outlying cells stay in
+        bounds, as for a tree. Quantiles come from at most 100,000 rows and
+        1,000 values per column; with ``partial_fit``, from the first chunk
+        (later values are placed among them).
     label_noise : float, default=0.0
         Standard deviation of Gaussian noise added afresh to the standardized
         regression targets at every visit (ignored for classification). It

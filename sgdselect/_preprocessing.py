@@ -14,6 +14,7 @@ network in updated statistics lives beside the network
 from dataclasses import dataclass, replace
 
 import numpy as np
+from scipy.special import ndtri
 from sklearn.utils.validation import validate_data
 
 from sgdselect._cpu_kernel import column_moments
@@ -95,27 +96,103 @@ def combine_moments(a, b):
     return mean * unit, np.sqrt(var) * unit
 
 
+# The rank-Gauss map reads its quantiles from at most this many rows, and keeps
+# at most this many knots per column: its memory does not grow with the data.
+RANK_ROWS = 100_000
+RANK_KNOTS = 1_000
+
+
+@dataclass(frozen=True, eq=False)
+class RankGauss:
+    """Each column through its empirical CDF to a standard normal score.
+
+    A value's score is ``Phi^{-1}(u)`` with ``u`` its mid-rank in the training
+    column, ``(rank - 1/2) / n``, ties sharing their average rank: a column
+    then carries only its order, so that units, skew, heavy tails and outlying
+    cells change nothing, as they change nothing for a tree. A constant
+    column scores 0 everywhere; a two-valued column two values. Values
+    between the training values are interpolated linearly between scores,
+    values beyond them take the end scores.
+
+    ``knots[j]`` holds the sorted values of column ``j`` at which
+    ``scores[j]`` are taken: every distinct value, or ``RANK_KNOTS`` of them
+    spread over the ranks, from at most ``RANK_ROWS`` rows.
+    """
+
+    knots: tuple
+    scores: tuple
+
+    @classmethod
+    def fit(cls, X, rng=0):
+        """The map of ``X``'s columns (rows sampled by ``rng`` beyond
+        ``RANK_ROWS``)."""
+        X = np.asarray(X)
+        if X.shape[0] > RANK_ROWS:
+            rng = np.random.default_rng(rng)
+            X = X[np.sort(rng.choice(X.shape[0], RANK_ROWS, replace=False))]
+        knots, scores = zip(*(_rank_scores(column) for column in X.T), strict=True)
+        return cls(knots, scores)
+
+    def transform(self, X):
+        """The scores of ``X``'s values, in ``X``'s float dtype (float32 stays
+        float32; anything else gives float64), C order."""
+        X = np.asarray(X)
+        dtype = X.dtype if X.dtype == np.float32 else np.float64
+        out = np.empty(X.shape, dtype=dtype)
+        for j, (knots, scores) in enumerate(zip(self.knots, self.scores, strict=True)):
+            out[:, j] = np.interp(X[:, j], knots, scores)
+        return out
+
+    def restrict(self, n_features):
+        return RankGauss(self.knots[:n_features], self.scores[:n_features])
+
+
+def _rank_scores(column):
+    """The sorted distinct values of ``column`` (at most ``RANK_KNOTS``) and
+    the normal scores of their mid-ranks."""
+    values, counts = np.unique(np.asarray(column, dtype=np.float64), return_counts=True)
+    if values.size == 1:
+        return values, np.zeros(1)
+    below = np.cumsum(counts) - counts
+    u = (below + counts / 2) / counts.sum()
+    if values.size > RANK_KNOTS:
+        keep = np.linspace(0, values.size - 1, RANK_KNOTS).round().astype(int)
+        values, u = values[np.unique(keep)], u[np.unique(keep)]
+    return values, ndtri(u)
+
+
 @dataclass(frozen=True)
 class InputMap:
     """The statistics that map raw columns to the network's inputs.
 
-    ``mean`` and ``scale`` standardize each column (``scale`` 0 for a constant
-    column, which then reads as 0); ``square_scale`` is the standard deviation
-    of each standardized column's square (None for a network without square
-    inputs); ``n_seen`` counts the rows behind ``mean`` and ``scale``.
+    ``ranks`` (a :class:`RankGauss`, or None) first maps each raw column to
+    normal scores; ``mean`` and ``scale`` then standardize each column
+    (``scale`` 0 for a constant column, which then reads as 0);
+    ``square_scale`` is the standard deviation of each standardized column's
+    square (None for a network without square inputs); ``n_seen`` counts the
+    rows behind ``mean`` and ``scale``.
     """
 
     mean: np.ndarray
     scale: np.ndarray
     square_scale: np.ndarray | None
     n_seen: int
+    ranks: RankGauss | None = None
 
     @classmethod
-    def fit(cls, X, squares):
-        """The map of ``X``'s columns, with square inputs if ``squares``."""
+    def fit(cls, X, squares, ranks=None):
+        """The map of ``X``'s columns, with square inputs if ``squares``.
+
+        ``X`` is the data the network reads: already through ``ranks``
+        (:meth:`ranked`) when there are ranks.
+        """
         mean, scale = column_stats(X)
         square_scale = square_stats(X, mean, scale) if squares else None
-        return cls(mean, scale, square_scale, X.shape[0])
+        return cls(mean, scale, square_scale, X.shape[0], ranks)
+
+    def ranked(self, X):
+        """Raw ``X`` as the engine reads it: through the rank map, if any."""
+        return X if self.ranks is None else self.ranks.transform(X)
 
     def update(self, X):
         """The map with chunk ``X`` pooled into the standardization.
@@ -130,7 +207,8 @@ class InputMap:
         return replace(self, mean=mean, scale=scale, n_seen=self.n_seen + X.shape[0])
 
     def restrict(self, n_features):
-        """The map of the first ``n_features`` columns only."""
+        """The map of the first ``n_features`` columns only (a rank map of
+        ``n_features`` columns is kept whole)."""
         square_scale = self.square_scale
         if square_scale is not None:
             square_scale = square_scale[:n_features]
@@ -152,6 +230,7 @@ class InputMap:
 
     def transform(self, X):
         """The network's inputs for raw ``X``, in float64."""
+        X = self.ranked(X)
         return network_inputs(X, self.mean, self.inv_scale, self.square_inv)
 
 

@@ -29,7 +29,7 @@ from sgdselect._network import (
     reexpress_outputs,
     unpack,
 )
-from sgdselect._preprocessing import InputMap, validate_training_X_y
+from sgdselect._preprocessing import RankGauss, validate_training_X_y
 from sgdselect._shadows import fit_with_shadows
 from sgdselect._support import (
     auto_fell_back,
@@ -53,6 +53,7 @@ PARAMETER_CONSTRAINTS = {
     "max_grad_norm": [None, Interval(Real, 0, None, closed="neither")],
     "init_scale": [Interval(Real, 0, None, closed="neither")],
     "input_squares": ["boolean"],
+    "input_map": [StrOptions({"standardize", "rank_gauss"})],
     "label_noise": [Interval(Real, 0, None, closed="left")],
     "early_stopping": ["boolean"],
     "tol": [Interval(Real, 0, None, closed="left")],
@@ -120,8 +121,12 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
             if targets.task == "regression" == self._targets.task:
                 # The network's outputs are in the units it was trained in.
                 targets = self._targets
+            X = state.inputs.ranked(X)
         else:
-            state = trainer.fresh_state(layout, X, draw_seed(self.random_state))
+            ranks = self._rank_map(X)
+            X = X if ranks is None else ranks.transform(X)
+            seed = draw_seed(self.random_state)
+            state = trainer.fresh_state(layout, X, seed, ranks)
         batch_size = fit_batch_size(self._batch_size, X.shape[0])
         interrupted = trainer.train(
             X, Y, layout, targets, state, batch_size, self.max_iter
@@ -138,12 +143,18 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
                 self.max_iter,
                 seed=draw_seed(self.random_state),
                 network_seed=draw_seed(self.random_state),
+                ranks=state.inputs.ranks,
             )
             if calibrated is not None:
                 state, shadow = calibrated
         self._commit(layout, targets, state, shadow)
         self._warn_about_selection()
         return self
+
+    def _rank_map(self, X):
+        """The rank-Gauss map of ``X`` for ``input_map="rank_gauss"``, else
+        None."""
+        return RankGauss.fit(X) if self.input_map == "rank_gauss" else None
 
     def _needs_shadows(self, state):
         """Whether ``threshold="auto"`` found nothing standing out clearly in
@@ -158,9 +169,7 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         on."""
         return TrainState(
             params=pack(self._layout, self.coefs_, self.intercepts_),
-            inputs=InputMap(
-                self.mean_, self.scale_, self.square_scale_, self.n_samples_seen_
-            ),
+            inputs=self._inputs,
             shuffle_rng=copy.deepcopy(self._shuffle_rng),
             curve=list(self.loss_curve_),
             history=list(self.importances_history_),
@@ -175,7 +184,7 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
             self.classes_ = targets.classes
         elif hasattr(self, "classes_"):
             del self.classes_
-        inputs = state.inputs
+        self._inputs = inputs = state.inputs
         self.mean_, self.scale_ = inputs.mean, inputs.scale
         self.square_scale_ = inputs.square_scale
         self.n_samples_seen_ = inputs.n_seen
@@ -196,10 +205,7 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
 
     def _forward(self, X):
         """Network output for raw ``X`` (standardized here), float64."""
-        inputs = InputMap(
-            self.mean_, self.scale_, self.square_scale_, self.n_samples_seen_
-        )
-        A = inputs.transform(X)
+        A = self._inputs.transform(X)
         return forward(self.coefs_, self.intercepts_, A, self.activation)
 
     # ------------------------------------------------------------ scoring
@@ -356,11 +362,15 @@ class _IncrementalSupportSelector(_BaseSupportSelector):
             layout = Layout.for_features(
                 X.shape[1], hidden, Y.shape[1], self.input_squares
             )
-            state = trainer.fresh_state(layout, X, draw_seed(self.random_state))
+            ranks = self._rank_map(X)
+            X = X if ranks is None else ranks.transform(X)
+            seed = draw_seed(self.random_state)
+            state = trainer.fresh_state(layout, X, seed, ranks)
         else:
             layout, targets = self._layout, self._targets
             Y = targets.next_chunk(y, classes)
             state = self._current_state()
+            X = state.inputs.ranked(X)
             targets = self._update_statistics(layout, X, Y, targets, state)
         batch_size = min(self._batch_size or X.shape[0], X.shape[0])
         trainer.train(X, Y, layout, targets, state, batch_size, 1)
@@ -467,6 +477,7 @@ class SGDSupportSelector(_IncrementalSupportSelector):
         max_grad_norm=1.0,
         init_scale=0.3,
         input_squares=True,
+        input_map="standardize",
         label_noise=0.0,
         early_stopping=False,
         tol=1e-3,
@@ -489,6 +500,7 @@ class SGDSupportSelector(_IncrementalSupportSelector):
         self.max_grad_norm = max_grad_norm
         self.init_scale = init_scale
         self.input_squares = input_squares
+        self.input_map = input_map
         self.label_noise = label_noise
         self.early_stopping = early_stopping
         self.tol = tol
@@ -574,6 +586,7 @@ class GDSupportSelector(_IncrementalSupportSelector):
         max_grad_norm=1.0,
         init_scale=0.3,
         input_squares=True,
+        input_map="standardize",
         label_noise=0.0,
         early_stopping=False,
         tol=1e-3,
@@ -595,6 +608,7 @@ class GDSupportSelector(_IncrementalSupportSelector):
         self.max_grad_norm = max_grad_norm
         self.init_scale = init_scale
         self.input_squares = input_squares
+        self.input_map = input_map
         self.label_noise = label_noise
         self.early_stopping = early_stopping
         self.tol = tol

@@ -8,6 +8,8 @@ finds nothing standing out clearly, the selector trains a fresh network on
 :func:`sgdselect._support.shadow_threshold`).
 """
 
+from dataclasses import replace
+
 import numpy as np
 
 from sgdselect._network import Layout
@@ -33,10 +35,22 @@ def with_shadows(X, rng, n_copies=1):
 
 
 def fit_with_shadows(
-    trainer, X, Y, layout, targets, batch_size, n_epochs, *, seed, network_seed
+    trainer,
+    X,
+    Y,
+    layout,
+    targets,
+    batch_size,
+    n_epochs,
+    *,
+    seed,
+    network_seed,
+    ranks=None,
 ):
     """Train a fresh network (drawn from ``network_seed``) on ``X`` with
-    shadows of every column appended (permuted by ``seed``).
+    shadows of every column appended (permuted by ``seed``). ``X`` is the
+    data the network reads, through the rank map ``ranks`` if any: a
+    shadow of a ranked column is the ranked shadow of the raw column.
 
     Returns the training state restricted to the real columns (the network's
     shadow inputs fixed at their mean, which standardized is 0: their
@@ -85,7 +99,7 @@ def fit_with_shadows(
         return None
     history = np.asarray(state.history)
     state.params = _real_inputs(state.params, aug, layout)
-    state.inputs = state.inputs.restrict(n_features)
+    state.inputs = replace(state.inputs.restrict(n_features), ranks=ranks)
     state.history = list(history[:, :n_features])
     return state, late_mean(history[:, n_features:])
 

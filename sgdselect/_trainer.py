@@ -149,9 +149,10 @@ class Trainer:
         """The weight decay of a training call on ``n_samples`` rows."""
         return resolve_weight_decay(self.weight_decay, n_samples)
 
-    def fresh_state(self, layout, X, seed):
-        """A new network drawn from ``seed``, reading ``X``'s input map."""
-        inputs = InputMap.fit(X, layout.input_squares)
+    def fresh_state(self, layout, X, seed, ranks=None):
+        """A new network drawn from ``seed``, reading ``X``'s input map
+        (``X`` already through the rank map ``ranks``, if any)."""
+        inputs = InputMap.fit(X, layout.input_squares, ranks)
         init_rng, shuffle_rng = rngs_from_seed(seed)
         params = self.initial_params(layout, init_rng, inputs)
         return TrainState(params, inputs, shuffle_rng)

@@ -14,6 +14,7 @@ ESTIMATORS = [
     SGDSupportSelector(),
     GDSupportSelector(),
     SGDSupportSelectorCV(learning_rates=(0.1, 0.2), batch_sizes=(4, 16), max_iter=100),
+    SGDSupportSelector(input_map="rank_gauss"),
 ]
 
 
