@@ -143,6 +143,9 @@ def load_note(loads):
     line = (
         f"Other processes used on average {mean:.2f} cores while the measurements "
         f"ran (most: {most:.2f} cores, during {name}), on {all_cores()} cores."
+        if len(loads) > 1
+        else f"Other processes used on average {mean:.2f} cores while {name} ran, "
+        f"on {all_cores()} cores."
     )
     busy = [(n, c) for n, t, c in loads if c > spare_cores(t)]
     if busy:
@@ -268,7 +271,7 @@ def _command():
 
 def machine():
     """Where and how a run happens, as data for the page's header."""
-    import sgdselect
+    import sgdselect as package
 
     return {
         "cpu": _cpu_model(),
@@ -277,8 +280,8 @@ def machine():
         "system": f"{platform.system()} {platform.machine()}",
         "versions": _versions(),
         "blas": _blas(),
-        "sgdselect": sgdselect.__version__,
-        "sgdselect_path": os.path.dirname(sgdselect.__file__),
+        "sgdselect": package.__version__,
+        "sgdselect_path": os.path.dirname(package.__file__),
         "git": _git_state(),
         "command": _command(),
         "date": time.strftime("%Y-%m-%d %H:%M %Z"),
@@ -307,11 +310,16 @@ def header(data, script, notes=()):
 
 
 # ------------------------------------------------------------- formats
-def table(header_row, rows):
+def rows(cells):
+    """The body of a Markdown table (its header is in the template)."""
+    return "\n".join("| " + " | ".join(str(c) for c in row) + " |" for row in cells)
+
+
+def table(header_row, cells):
+    """A Markdown table whose columns the data decides (the methods run)."""
     lines = ["| " + " | ".join(header_row) + " |"]
     lines.append("|" + "|".join("---" for _ in header_row) + "|")
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
+    return "\n".join(lines) + ("\n" + rows(cells) if cells else "")
 
 
 def fmt_time(seconds):

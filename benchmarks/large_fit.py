@@ -122,21 +122,12 @@ def fields(data, out_dir):
             ]
         )
     loads = [(r["kind"], 1, r.get("background_cores")) for r in data["results"]]
-    header = [
-        "fit",
-        "n × d",
-        "size of X",
-        "peak extra memory during the fit",
-        "÷ size of X",
-        "< 1.5 × (X + model)",
-        "time",
-    ]
     finite = [f"{r['kind']} {r.get('finite')}" for r in data["results"]]
     return {
         "header": h.header(data, "large_fit.py", [h.load_note(loads)]),
         "n": f"{cfg['n']:,}",
         "d": cfg["d"],
-        "table": h.table(header, rows),
+        "table": h.rows(rows),
         "chunk_size": h.fmt_bytes(cfg["chunk"] * cfg["d"] * 4),
         "finite": ", ".join(finite),
     }

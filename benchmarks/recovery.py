@@ -666,7 +666,7 @@ def fields(data, out_dir):
         "header": h.header(data, "recovery.py"),
         "time_limit": cfg["time_limit"],
         "lassonet_limit": f"{cfg['lassonet_limit']:g}",
-        "load": h.load_note([("the run", 1, data["results"]["background_cores"])]),
+        "load": h.load_note([("the fits", 1, data["results"]["background_cores"])]),
         "methods": h.table(["column", "method"], methods),
         "lassonet": lassonet,
         "cases": h.table(

@@ -275,20 +275,7 @@ def fields(data, out_dir):
     targets = []
     by_n = _time_section("n", f"d = {cfg['d_fixed']}", res["by_n"], out_dir, targets)
     by_d = _time_section("d", f"n = {cfg['n_fixed']}", res["by_d"], out_dir, targets)
-    memory = h.table(
-        [
-            "estimator",
-            "n",
-            "X.nbytes",
-            "baseline RSS",
-            "extra (ru_maxrss)",
-            "**extra / X**",
-            "extra / X (peak reset)",
-            "model",
-            "fit time",
-        ],
-        _memory_rows(cfg, res["memory"], targets),
-    )
+    memory = h.rows(_memory_rows(cfg, res["memory"], targets))
     loads = [
         (f"time n={r['n']} d={r['d']}", 1, r.get("background_cores"))
         for r in res["by_n"] + res["by_d"]
@@ -302,7 +289,7 @@ def fields(data, out_dir):
         "load": h.load_note(loads),
         "repeat": cfg["repeat"],
         "passes": cfg["passes"],
-        "targets": h.table(["check", "measured", "target", "result"], targets),
+        "targets": h.rows(targets),
         "d_fixed": cfg["d_fixed"],
         "n_fixed": cfg["n_fixed"],
         "by_n": by_n,

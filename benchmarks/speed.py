@@ -667,29 +667,11 @@ def fields(data, out_dir):
     return {
         "header": h.header(data, "speed.py"),
         "load": h.load_note(loads),
-        "targets": h.table(
-            ["check", "measured", "target", "result"], _targets(cfg, res)
-        ),
+        "targets": h.rows(_targets(cfg, res)),
         "n": cfg["n"],
         "target_s": cfg["target_s"],
         "repeat": REPEAT,
-        "grid": h.table(
-            [
-                "threads",
-                "d",
-                "b",
-                "sgdselect / step (E)",
-                "samples/s",
-                "PyTorch loop / step",
-                "**PyTorch / sgdselect**",
-                "MLPRegressor / step (lr, E)",
-                "**MLPRegressor / sgdselect**",
-                "ideal / step",
-                "sgdselect / ideal",
-                "others' load",
-            ],
-            _grid_rows(cfg, res["grid"]),
-        ),
+        "grid": h.rows(_grid_rows(cfg, res["grid"])),
         "matmul_size": cfg["matmul_size"],
         "rates": "; ".join(rates),
         "lassonet_version": ", ".join(sorted(versions)) or "not installed",
@@ -699,57 +681,18 @@ def fields(data, out_dir):
             if some
             else "n/a"
         ),
-        "lassonet": h.table(
-            [
-                "threads",
-                "d",
-                "LassoNet time",
-                "path points (lambdas)",
-                "optimizer steps",
-                "total / steps",
-                "finished?",
-                "sgdselect default fit (epochs timed)",
-                "its steps",
-                "LassoNet time / sgdselect default fit time",
-            ],
-            _lassonet_rows(cfg, res),
-        ),
+        "lassonet": h.rows(_lassonet_rows(cfg, res)),
         "gd_n": cfg["gd"]["n"],
         "gd_d": cfg["gd"]["d"],
         "gd_max_iter": cfg["gd"]["max_iter"],
-        "gd": h.table(
-            [
-                "threads",
-                "matmul rate",
-                "fit / step",
-                "per step (difference)",
-                "ideal / step",
-                "**ideal / actual**",
-                "PyTorch autograd / step",
-                "others' load",
-            ],
-            _gd_rows(cfg, res["gd"]),
-        ),
+        "gd": h.rows(_gd_rows(cfg, res["gd"])),
         "cv_n": cfg["cv"]["n"],
         "cv_features": cfg["cv"]["n_features"],
         "cv_lrs": cfg["cv"]["learning_rates"],
         "cv_bss": cfg["cv"]["batch_sizes"],
         "cv_folds": cfg["cv"]["cv"],
         "cv_max_iter": cfg["cv"]["max_iter"],
-        "cv": h.table(
-            [
-                "threads",
-                "GridSearchCV time",
-                "SGDSupportSelectorCV time",
-                "**ratio**",
-                "SGDSupportSelectorCV, one configuration (all / one)",
-                "best_params_ (GridSearchCV)",
-                "best_params_ (CV class)",
-                "agree?",
-                "best_score_ (grid / CV class)",
-            ],
-            _cv_rows(cfg, res["cv"]),
-        ),
+        "cv": h.rows(_cv_rows(cfg, res["cv"])),
     }
 
 

@@ -36,6 +36,7 @@ def test_no_private_names(bench):
         assert "from sgdselect import _" not in text, path
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_speed_measures_through_the_estimators(bench):
     speed = bench["speed"]
     X, y = speed.make_data(200, 8)
@@ -95,3 +96,16 @@ def test_recovery_lassonet_missing_is_reported(bench, monkeypatch):
     monkeypatch.setattr(recovery, "installed", lambda module: False)
     results = recovery.measure(recovery.config(quick=True), args)
     assert results["fits"] == {"wine_probes|LassoNet": {"error": "not installed"}}
+
+
+@pytest.mark.parametrize("name", ["speed", "scaling", "large_fit", "recovery"])
+def test_page_renders_from_its_data(bench, name, tmp_path):
+    """Each committed page is its template filled from its committed data:
+    the template and the data agree, and nothing was edited by hand."""
+    import json
+
+    pages = BENCHMARKS.parent / "docs" / "benchmarks"
+    data = json.loads((pages / f"{name}.json").read_text())
+    fields = bench[name].fields(data, str(tmp_path))
+    page = bench["harness"].render(name, fields)
+    assert page == (pages / f"{name}.md").read_text()
