@@ -72,6 +72,8 @@ def per_step(make, steps_per_epoch, target_s, min_epochs=3):
     t1 = h.best_of(make(1), REPEAT)
     epochs = int(min(max(round(target_s / t1), min_epochs), 100_000))
     t = h.best_of(make(epochs), REPEAT)
+    if t <= t1:  # the machine's noise swamped the epochs' difference
+        return {"error": f"{epochs} epochs timed no longer than 1"}
     return {
         "epochs": epochs,
         "t1": t1,
@@ -393,8 +395,12 @@ def worker_lassonet(cfg, threads):
     }
 
 
-WORKERS = {"grid": worker_grid, "gd": worker_gd, "cv": worker_cv}
-WORKERS["lassonet"] = worker_lassonet
+WORKERS = {
+    "grid": worker_grid,
+    "gd": worker_gd,
+    "cv": worker_cv,
+    "lassonet": worker_lassonet,
+}
 
 
 # ------------------------------------------------------------- the run
