@@ -39,9 +39,12 @@ def test_no_private_names(bench):
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_speed_measures_through_the_estimators(bench):
     speed = bench["speed"]
-    X, y = speed.make_data(200, 8)
-    ours = speed.time_sgdselect(X, y, 8, target_s=0.01)
-    assert ours["epochs"] >= 3 and np.isfinite(ours["per_step"])
+    # Epochs long enough (2000 steps) that their difference stands out of
+    # the noise of a shared machine.
+    X, y = speed.make_data(2000, 8)
+    ours = speed.time_sgdselect(X, y, 1, target_s=0.05)
+    assert ours["epochs"] >= 3 and ours["per_step"] > 0
+    X, y = X[:200], y[:200]
     assert np.isfinite(speed.time_torch_loop(X, y, 8, target_s=0.01)["per_step"])
     assert "per_step" in speed.time_mlp_regressor(X, y, 8, target_s=0.01)
     gd = speed.worker_gd({"n": 500, "d": 8, "max_iter": 3, "matmul_size": 64}, 1)
