@@ -28,18 +28,15 @@ AUTO_Z_BELOW_GAP = 4.0
 # that has barely moved from its initialization has a tight mass (all
 # importances within a factor of about 1.5), where a column 1.3 times the
 # median lies many robust SDs out and shows nothing. (A clear gap's group is
-# at least AUTO_GAP times the features below it already.) Measured by
-# benchmarks/floor_check.py: 3 of 270 fits over five seeds changed, all for
-# the better, no probe count; a weakly trained diabetes fit that had kept one
-# column at 1.47x the median (4.5 robust SDs) now trains beside shadows.
+# at least AUTO_GAP times the features below it already.) Measured in
+# docs/benchmarks/archive/outlier_floor.md.
 AUTO_FLOOR = 1.5
 # Shadows trained beside the real columns when nothing stands out clearly
 # (auto_needs_shadows): at least
 # this many, so that a column independent of the target and of the other
 # columns (exchangeable with its shadows) beats them all with probability at
-# most 1 / (MIN_SHADOWS + 1), about 1%. (50 kept 1.5% of the real datasets'
-# permutation probes over four seeds, 100 kept 0.85%: benchmarks/recovery.py's
-# probe cases, with input_squares.)
+# most 1 / (MIN_SHADOWS + 1), about 1% (the probe rates of 50 and 100 are on
+# docs/benchmarks/recovery.md's probe cases).
 MIN_SHADOWS = 100
 # Importances are the column norms averaged over this last fraction of epochs.
 LATE_FRACTION = 0.2
@@ -66,18 +63,16 @@ def auto_threshold(importances, z=AUTO_Z, gap=AUTO_GAP, z_below_gap=AUTO_Z_BELOW
     When there is such a clear gap, the first set only counts at
     ``z_below_gap`` (4) robust standard deviations: with a gap showing where
     the signal is, the mass's own tail (its largest of 45 to 500 columns
-    lies near 3 by chance) must not add features below it. Measured with
-    ``input_squares`` on three draws of the synthetic suite: mean F1 0.973
-    against 0.947 at 3 (the extra features were all noise columns at 3.0 to
-    3.3).
+    lies near 3 by chance) must not add features below it.
 
     If both are empty, the most important feature is kept.
 
-    Chosen by ``benchmarks/defaults_study.py`` over the synthetic and probe
-    cases of :func:`sgdselect.datasets.benchmark_suite`, against a 2-means
-    split alone (with or without a minimum gap), the mean and the median:
-    the outlier set was the only rule that kept the permutation probes of
-    the real datasets out; the gap set recovers small problems.
+    Chosen over a 2-means split alone (with or without a minimum gap), the
+    mean and the median on the synthetic and probe cases of
+    :func:`sgdselect.datasets.benchmark_suite` (the defaults study among the
+    documentation's past benchmark studies): the outlier set was the only
+    rule that kept the permutation probes of the real datasets out; the gap
+    set recovers small problems.
 
     Returns a threshold in the units of ``importances``, the geometric mean of
     the two values on either side of the cut, so that ``importances >=
@@ -105,15 +100,9 @@ def auto_needs_shadows(
 
     The second case is a graded mass with a few features at its upper edge,
     not a shrunk mass with features far above it: on real data a column or
-    two can pass 3 robust SDs while a dozen relevant ones sit just below
-    (diabetes at the defaults, seed 4: one of ten real columns at 3.5 SDs
-    was all the rule kept). Measured on five seeds of
-    :func:`sgdselect.datasets.benchmark_suite` and Friedman #1 at n = 500 /
-    800: at the defaults it changed only that fit (3 real columns kept, no
-    probe); at ``batch_size=8, learning_rate=0.4`` it also turned digits,
-    seed 1, from 2 real columns kept to 41, two diabetes fits from 1 to 3-4,
-    and ``highdim_additive``, seed 4, from F1 0.91 to 1.00, and changed
-    nothing else.
+    two can pass 3 robust SDs while a dozen relevant ones sit just below,
+    and the rule alone would keep those one or two (the shadow-rule study
+    among the documentation's past benchmark studies measures it).
     """
     positive = _sorted_positive(importances)
     if positive.size < 2:
