@@ -185,9 +185,12 @@ def column_stats(X, name="X"):
     through a float64 buffer: 5 against 26 ms on 10**5 x 50 float32, where it
     was a fifth of a full-batch GD step's fixed cost.)
     """
+    from sgdselect._arrays import kernel_array
+
     n, d = X.shape
-    if X.dtype not in (np.float32, np.float64):  # e.g. big-endian, integers
-        X = np.asarray(X, dtype=np.float64)
+    # float32 or float64, C order, writeable (e.g. not a big-endian, integer
+    # or read-only array): one compiled column_moments for every input.
+    X = kernel_array(X)
     unit, mean, sq = np.empty(d), np.empty(d), np.empty(d)
     column_moments(X, unit, mean, sq)
     scale = np.sqrt(sq / n) * unit
@@ -611,9 +614,11 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
     def _validate_X_y(self, X, y, *, reset, ensure_min_samples=1):
         """``validate_data`` for training, with the remedy named when ``X``
         holds text or categories."""
+        from sgdselect._arrays import kernel_array
+
         _check_numeric_columns(X)
         try:
-            return validate_data(
+            X, y = validate_data(
                 self,
                 X,
                 y,
@@ -624,6 +629,10 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
                 ensure_min_samples=ensure_min_samples,
                 reset=reset,
             )
+            # A read-only X (a pandas frame under copy-on-write, a frozen
+            # array) would compile the training loop again: a writeable view
+            # where the memory allows it, else a copy.
+            return kernel_array(X), y
         except ValueError as exc:
             if "could not convert" not in str(exc):
                 raise
