@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,19 @@ from sgdselect import cli
 from sgdselect.cli import main
 
 pd = pytest.importorskip("pandas")
+
+COMPILING = "sgdselect: compiling the training loop (first run only)\n"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _compiled():
+    """The training loop compiled (or loaded) in this process before any
+    test: a first run's note on stderr is the subject of one test only."""
+    from sgdselect import SGDSupportSelector
+
+    X = np.random.RandomState(0).normal(size=(20, 2))
+    SGDSupportSelector(max_iter=1, threshold=0.0).fit(X, X[:, 0])
+
 
 # y depends on f0-f2 only; 100 epochs separate them from f3-f7 clearly.
 FEATURES = [f"f{i}" for i in range(8)]
@@ -246,6 +260,7 @@ def test_interrupted_training_still_reports(capsys, data_dir, monkeypatch):
         return epoch(self)
 
     monkeypatch.setattr(CPUEngine, "epoch", interrupted_at_the_fifth)
+    monkeypatch.setattr(cli, "_warm_up", lambda *args: None)  # counts no epoch
     status, out, err = run(capsys, "select", data_dir / "data.csv", "-t", "y", "--json")
     assert status == 130
     assert json.loads(out)["n_iter"] == 4 and json.loads(out)["interrupted"] is True
@@ -294,7 +309,17 @@ ERRORS = [
         ["data.csv", "-t", "z"],
         1,
         "no column 'z' in data.csv; its 9 columns are 'f0', 'f1', 'f2', 'f3', 'f4', "
-        "'f5', 'f6', 'f7' and 1 more",
+        "'f5', 'f6', 'f7', 'y'\n",
+    ),
+    (
+        ["data.csv", "-t", "Y"],
+        1,
+        "no column 'Y' in data.csv; did you mean 'y'? Its 9 columns are 'f0', ",
+    ),
+    (
+        ["data.csv", "-t", "f01"],
+        1,
+        "no column 'f01' in data.csv; did you mean 'f0' or 'f1'",
     ),
     (["data.csv", "-t", "y", "--drop", "nope"], 1, "no column 'nope' in data.csv"),
     (
@@ -390,6 +415,137 @@ def test_errors_are_one_line(capsys, bad_files, monkeypatch, args, status, messa
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
+def test_a_wide_table_lists_its_first_and_last_columns(capsys, frame, tmp_path):
+    # 31 columns, the target last: the error shows where the list ends, and
+    # the column the user meant.
+    wide = frame.assign(**{f"g{i}": 0.0 for i in range(22)}, Price=frame["y"])
+    wide = wide.drop(columns="y")
+    wide.to_csv(tmp_path / "wide.csv", index=False)
+    status, _, err = run(capsys, "select", tmp_path / "wide.csv", "-t", "price")
+    assert status == 1
+    assert err == (
+        "sgdselect: error: no column 'price' in "
+        f"{tmp_path / 'wide.csv'}; did you mean 'Price'? Its 31 columns are "
+        "'f0', 'f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', ... (20 more) ..., "
+        "'g20', 'g21', 'Price'\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "name, sep, hint",
+    [
+        ("tabs.csv", "\t", "its header holds tabs: is this a TSV? Name it .tsv"),
+        (
+            "semicolons.csv",
+            ";",
+            "its header holds semicolons: is it separated by ';'? Save it with ',' "
+            "(.csv) or tabs (.tsv)",
+        ),
+        ("commas.tsv", ",", "its header holds commas: is this a CSV? Name it .csv"),
+    ],
+)
+def test_a_delimiter_other_than_the_name_says(capsys, frame, tmp_path, name, sep, hint):
+    frame.to_csv(tmp_path / name, index=False, sep=sep)
+    status, out, err = run(capsys, "select", tmp_path / name, "-t", "y")
+    assert (status, out) == (1, "")
+    assert err == f"sgdselect: error: no column 'y' in {tmp_path / name}; {hint}\n"
+
+
+def test_says_what_it_wrote(capsys, data_dir, tmp_path):
+    pytest.importorskip("matplotlib")
+    out_path, plot_path = tmp_path / "reduced.csv", tmp_path / "figure.png"
+    args = ["select", data_dir / "data.csv", "-t", "y", *FAST]
+    status, _, err = run(capsys, *args, "-o", out_path, "--plot", plot_path)
+    assert status == 0 and out_path.is_file() and plot_path.is_file()
+    assert err == (
+        f"sgdselect: wrote {out_path} (the 3 selected columns and 'y')\n"
+        f"sgdselect: wrote {plot_path} (the importances and their history over "
+        "the epochs)\n"
+    )
+    # --quiet prints the selected names only.
+    status, out, err = run(capsys, *args, "-o", out_path, "--quiet")
+    assert (status, out, err) == (0, "f0\nf1\nf2\n", "")
+
+
+def test_first_run_says_it_compiles_and_times_the_fit_alone(
+    capsys, data_dir, monkeypatch
+):
+    """A first run (no compiled loop in memory or in Numba's cache) says so on
+    stderr, and the time it reports leaves the compile out: here a warm-up
+    that takes 1000 s of a fake clock."""
+    clock = {"now": 0.0}
+    monkeypatch.setattr(cli.time, "perf_counter", lambda: clock["now"])
+    monkeypatch.setattr(cli, "_training_loop_cached", lambda dtype: False)
+    warm_up = cli._warm_up
+
+    def slow_warm_up(selector, dtype):
+        warm_up(selector, dtype)
+        clock["now"] += 1000.0
+
+    monkeypatch.setattr(cli, "_warm_up", slow_warm_up)
+    rep = report(capsys, data_dir / "data.csv", "-t", "y", *FAST)
+    assert rep["fit_time_s"] < 1000
+    status, _, err = run(capsys, "select", data_dir / "data.csv", "-t", "y", *FAST)
+    assert status == 0 and err == COMPILING
+
+
+def test_training_loop_cached_reads_numbas_cache(tmp_path):
+    """False where Numba's cache is empty (a fresh install); True once a fit
+    has compiled the loop or loaded it from the cache, in this process and in
+    a new one."""
+    from sgdselect import SGDSupportSelector
+
+    X = np.random.RandomState(0).normal(size=(20, 2))
+    SGDSupportSelector(max_iter=1, threshold=0.0).fit(X, X[:, 0])
+    assert cli._training_loop_cached(np.float64)
+    check = "import numpy; from sgdselect.cli import _training_loop_cached as c; "
+    check += "print(c(numpy.float64))"
+
+    def cached(**env):
+        done = subprocess.run(
+            [sys.executable, "-c", check],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, **env},
+        )
+        return done.stdout.strip()
+
+    assert cached(NUMBA_CACHE_DIR=str(tmp_path)) == "False"
+    # The fit above wrote the compiled loop to the default cache (or loaded it).
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    assert cached(**env) == "True"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["select", "--help"], ["demo", "-h"]])
+def test_help_imports_nothing_numerical(args):
+    """--help answers without NumPy, scikit-learn, Numba or torch (seconds of
+    imports): the package and the command import them where they are used."""
+    code = (
+        "import sys\n"
+        "from sgdselect.cli import main\n"
+        f"status = main({args!r})\n"
+        "heavy = ('numpy', 'sklearn', 'scipy', 'numba', 'torch', 'pandas')\n"
+        "print([m for m in heavy if m in sys.modules], status, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert done.stderr == "[] 0\n"
+    assert "usage: sgdselect" in done.stdout
+
+
+def test_help_shows_the_estimators_defaults(capsys):
+    """The defaults --help prints are written out in the command (so that
+    --help needs no estimator); they are the estimator's."""
+    from sgdselect import SGDSupportSelector
+
+    defaults = SGDSupportSelector().get_params()
+    assert cli._DEFAULTS == {name: defaults[name] for name in cli._DEFAULTS}
+    _, out, _ = run(capsys, "select", "--help")
+    assert "(default 4)" in out and "(default 300)" in out
+
+
 def test_unknown_option_and_command(capsys):
     assert run(capsys, "select", "x.csv", "-t", "y", "--bogus")[::2] == (
         2,
@@ -427,7 +583,9 @@ def test_console_script(data_dir):
         capture_output=True,
         text=True,
     )
-    assert (done.returncode, done.stdout, done.stderr) == (0, "f0\nf1\nf2\n", "")
+    # (On a fresh install its first run compiles, and says so.)
+    stderr = done.stderr.removeprefix(COMPILING)
+    assert (done.returncode, done.stdout, stderr) == (0, "f0\nf1\nf2\n", "")
     done = subprocess.run(
         [command, "select", "missing.csv", "--target", "y"],
         cwd=data_dir,
