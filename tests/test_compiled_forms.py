@@ -56,7 +56,8 @@ FITS = textwrap.dedent(
         ).fit(data, target)
     for name, kernel in sorted(vars(_cpu_kernel).items()):
         if isinstance(kernel, CPUDispatcher) and kernel.signatures:
-            print(name, len(kernel.signatures), sorted({str(sig[0]) for sig in kernel.signatures}))
+            first = sorted({str(sig[0]) for sig in kernel.signatures})
+            print(name, len(kernel.signatures), first)
     """
 )
 
