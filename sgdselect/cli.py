@@ -633,7 +633,9 @@ def _warm_up(selector, dtype):
     import numpy as np
     from sklearn.base import clone
 
-    if selector.device != "cpu":
+    from sgdselect._engine import resolve_device
+
+    if resolve_device(selector.device) != "cpu":  # torch's GPU path: no Numba
         return
     if not _training_loop_cached(dtype):
         _stderr(f"{_PROG}: compiling the training loop (first run only)")
@@ -893,7 +895,9 @@ def _json_report(args, selector, X, kept, elapsed, interrupted):
     }
 
 
-def _save_plot(selector, path):
+def _figure(selector):
+    """The figure of ``--plot``: the importances and the cut above, their
+    history below."""
     from matplotlib.figure import Figure
 
     from sgdselect.plotting import plot_importance_history, plot_importances
@@ -902,9 +906,15 @@ def _save_plot(selector, path):
     fig = Figure(figsize=(max(6.0, min(0.35 * n, 14.0)), 8.0), layout="constrained")
     top, bottom = fig.subplots(2, 1)
     plot_importances(selector, ax=top)
+    top.set_title("Importances at the end of training, and the cut")
     plot_importance_history(selector, ax=bottom)
+    bottom.set_title("Importances over the epochs")
+    return fig
+
+
+def _save_plot(selector, path):
     try:
-        fig.savefig(path)
+        _figure(selector).savefig(path)
     except OSError as exc:
         raise _CommandError(f"{path}: {exc.strerror or exc}") from None
 

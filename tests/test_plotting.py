@@ -115,6 +115,36 @@ def test_plot_importances_support_names_and_ax(selector):
     np.testing.assert_array_equal(ax2.lines[1].get_xdata(), [0, 1, 4])
 
 
+def _overlaps(a, b):
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+@pytest.mark.parametrize("n_features", [3, 8, 25, 60])
+def test_the_command_lines_figure_hides_no_bar(n_features):
+    """The legend of the importances sits in a band above the tallest bar:
+    drawn at the command's figure size, it overlaps no bar, be the bars
+    equal (the worst case for a legend placed where it fits best), few or
+    many, with the long label of a cut against shadows."""
+    from sgdselect.cli import _figure
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(100, n_features))
+    selector = SGDSupportSelector(max_iter=3, threshold=0.0, random_state=0)
+    selector.fit(X, X[:, 0])
+    selector.feature_importances_ = np.ones(n_features)
+    selector.shadow_importances_ = np.full(4 * n_features, 0.5)
+    selector.set_params(threshold="auto")
+    fig = _figure(selector)
+    fig.canvas.draw()
+    top = fig.axes[0]
+    legend = top.get_legend().get_window_extent()
+    assert "shadows" in top.get_legend().get_texts()[2].get_text()
+    bars = [bar.get_window_extent() for bar in top.patches]
+    assert len(bars) == n_features
+    assert not any(_overlaps(legend, bar) for bar in bars)
+    assert top.get_title() and fig.axes[1].get_title()
+
+
 def test_plot_importances_feature_names_in(data):
     pd = pytest.importorskip("pandas")
     X, y = data
