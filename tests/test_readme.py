@@ -1,5 +1,6 @@
 """The README's and the getting-started page's code, run as written, prints
-what the pages say, line for line.
+what the pages say, line for line (and so do the user guide's command-line
+sessions).
 
 Python snippets print only what holds on any CPU (selections, comparisons,
 figures rounded far from a rounding boundary), and are checked exactly. The
@@ -22,6 +23,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 GETTING_STARTED = ROOT / "docs" / "getting_started.rst"
+USER_GUIDE = ROOT / "docs" / "user_guide.rst"
 
 pytestmark = pytest.mark.trajectory
 
@@ -158,6 +160,20 @@ def test_readme_command_line_sessions(tmp_path, monkeypatch):
     assert len(sessions) >= 3
     # The demo first, with the compiled loop already loaded: a first run's
     # note on stderr is not part of the page's output.
+    from sgdselect import SGDSupportSelector
+
+    SGDSupportSelector(max_iter=1, threshold=0.0).fit(*_tiny())
+    for session in sessions:
+        run_session(session, tmp_path, monkeypatch)
+
+
+def test_user_guide_command_line_sessions(tmp_path, monkeypatch):
+    readme = markdown_blocks(README.read_text())
+    (make,) = [body for lang, body in readme if lang == "bash" and "friedman" in body]
+    subprocess.run(shlex.split(make.strip()), cwd=tmp_path, check=True)
+    blocks = rst_blocks(USER_GUIDE.read_text())
+    sessions = [body for lang, body in blocks if lang == "text" and body[:2] == "$ "]
+    assert len(sessions) >= 2
     from sgdselect import SGDSupportSelector
 
     SGDSupportSelector(max_iter=1, threshold=0.0).fit(*_tiny())
