@@ -17,7 +17,6 @@ import functools
 import numpy as np
 
 from sgdselect import _cpu_kernel
-from sgdselect._arrays import kernel_array
 from sgdselect._network import ACTIVATIONS, LOSSES, Layout, column_norms
 
 # Rows per forward/backward chunk at most: bounds the activation buffers, so
@@ -256,6 +255,8 @@ class CPUEngine(_BaseEngine):
     """Numba engine: every step of an epoch, for every network, in one call."""
 
     def __init__(self, X, Y, layout, *, n_threads=1, **kwargs):
+        from sgdselect._arrays import kernel_array
+
         super().__init__(X, Y, layout, **kwargs)
         self.n_threads = max(1, int(n_threads))
         # One layout and writeability for every input (float32 stays float32,
