@@ -310,6 +310,7 @@ def test_auto_fall_back_to_one_feature_warns():
     assert kept_noise <= binom.isf(1e-3, shadow_fits, 8 / 101)
 
 
+@trajectory
 def test_no_fall_back_warning_for_a_users_threshold_or_a_stream():
     # A threshold given by the user is the user's choice, and a stream is
     # still training: no such warning, even on pure noise.
@@ -318,8 +319,10 @@ def test_no_fall_back_warning_for_a_users_threshold_or_a_stream():
         warnings.simplefilter("error")
         SGDSupportSelector(threshold="median", **FAST).fit(X, y)
         streamed = SGDSupportSelector(**FAST).partial_fit(X, y)
+    # After one pass the strongest column is 1.19x the median (1.07-1.46 over
+    # seeds 0-29), under the 1.5x an outlier needs: the largest alone is kept.
     assert streamed.shadow_importances_ is None
-    assert streamed.get_support().sum() >= 1
+    assert streamed.get_support().sum() == 1
 
 
 @trajectory

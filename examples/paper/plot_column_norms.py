@@ -20,7 +20,7 @@ The paper's protocol, run through our estimators:
   (``max_grad_norm=1.0``), reshuffled every epoch, step size η = 0.2;
 - SGD at batch sizes 1, 8, 32 and 128; GD; GD with ``weight_decay=0.1``.
 
-**Scaled down to run in seconds** (about 6 s on one core): 1000 samples
+**Scaled down to run in seconds** on one core: 1000 samples
 instead of 5000 duplicated as ``(x, y ± ε)`` (we add independent noise of
 standard deviation 0.001 instead), 30,000 SGD steps instead of 200,000, and
 3000 GD steps instead of 20,000. Our network also differs in ways the paper's

@@ -15,7 +15,7 @@ plotted against η/b falls on one curve whatever the batch size.
 exactly as ``SGDSupportSelector(batch_size=b, learning_rate=lr)`` would train
 alone on its fold (``cv_importances_`` keeps their importances). Every network
 trains the same number of epochs (50), so a batch b times larger takes b times
-fewer steps. Scaled down to run in about two seconds: 1000 samples, 2 folds of
+fewer steps. Scaled down to run in seconds: 1000 samples, 2 folds of
 500 training rows.
 """
 
