@@ -604,16 +604,21 @@ def test_training_uses_one_blas_thread(monkeypatch):
 def test_input_squares_find_an_even_feature_among_many():
     """A target even in x0 is uncorrelated with x0: among 200 columns the
     network reading x alone misses it, the one also reading x**2 finds it.
-    Over seeds 0-9: with squares, x0 and x1 1.86-2.05x the cut and 3.5-4.2x
-    the strongest noise; without, the strongest noise 1.19-2.26x x0, x1
-    2.2-3.2x the strongest noise, the cut 1.8-3.4x x0."""
+    Over seeds 0-9 (and 0-4 under the haswell and generic targets): with
+    squares, x0 and x1 are the two largest, 3.2-4.2x the strongest noise;
+    without, the strongest noise is 1.05-2.26x x0, x1 2.2-3.2x the strongest
+    noise, the cut 1.6-3.5x x0. (Whether a noise column is kept beside them is
+    the automatic cut's tail, not the squares': among 198 noise columns one
+    lay 5 robust SDs out on 1 of 10 seeds under the generic target.)"""
     rng = np.random.RandomState(0)
     X = rng.normal(size=(500, 200))
     y = X[:, 0] ** 2 + X[:, 1] + 0.1 * rng.normal(size=500)
     params = dict(max_iter=100, random_state=0)
     squares = SGDSupportSelector(**params).fit(X, y)
     plain = SGDSupportSelector(input_squares=False, **params).fit(X, y)
-    np.testing.assert_array_equal(squares.get_support(indices=True), [0, 1])
+    found = squares.feature_importances_
+    assert squares.get_support()[[0, 1]].all()
+    assert found[:2].min() > 2 * found[2:].max()
     assert squares.coefs_[0].shape == (400, 16)
     assert plain.coefs_[0].shape == (200, 16)
     # Plain importances are plain column norms (float64, from the float32
