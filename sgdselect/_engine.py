@@ -255,10 +255,14 @@ class CPUEngine(_BaseEngine):
     """Numba engine: every step of an epoch, for every network, in one call."""
 
     def __init__(self, X, Y, layout, *, n_threads=1, **kwargs):
+        from sgdselect._arrays import kernel_array
+
         super().__init__(X, Y, layout, **kwargs)
         self.n_threads = max(1, int(n_threads))
-        self.X = X
-        self.Y = np.ascontiguousarray(Y, dtype=np.float64)
+        # One layout and writeability for every input (float32 stays float32,
+        # read in place): each other form would compile the kernels again.
+        self.X = kernel_array(X)
+        self.Y = kernel_array(Y, np.float64)
         self.sizes = np.asarray(layout.sizes, dtype=np.int64)
         self._act = ACTIVATIONS[self.activation]
         self._loss = LOSSES[self.loss]

@@ -17,6 +17,7 @@ import numpy as np
 from scipy.special import ndtri
 from sklearn.utils.validation import validate_data
 
+from sgdselect._arrays import kernel_array
 from sgdselect._cpu_kernel import column_moments
 from sgdselect._network import network_inputs
 
@@ -39,8 +40,9 @@ def column_stats(X, name="X"):
     overflow nor underflow.
     """
     n, d = X.shape
-    if X.dtype not in (np.float32, np.float64):  # e.g. big-endian, integers
-        X = np.asarray(X, dtype=np.float64)
+    # float32 or float64, C order, writeable (not a big-endian, integer or
+    # read-only array): one compiled column_moments for every input.
+    X = kernel_array(X)
     unit, mean, sq = np.empty(d), np.empty(d), np.empty(d)
     column_moments(X, unit, mean, sq)
     scale = np.sqrt(sq / n) * unit
@@ -255,7 +257,7 @@ def validate_training_X_y(estimator, X, y, *, reset, ensure_min_samples=1):
     the remedy named when ``X`` holds text or categories."""
     check_numeric_columns(X)
     try:
-        return validate_data(
+        X, y = validate_data(
             estimator,
             X,
             y,
@@ -279,3 +281,7 @@ def validate_training_X_y(estimator, X, y, *, reset, ensure_min_samples=1):
             "categorical columns first (e.g. OneHotEncoder or OrdinalEncoder "
             "in a ColumnTransformer) or drop them."
         ) from exc
+    # A read-only X (a pandas frame under copy-on-write, a frozen array) would
+    # compile the training loop again: a writeable view where the memory
+    # allows it, else a copy.
+    return kernel_array(X), y

@@ -14,6 +14,7 @@ warnings are one line each, ``sgdselect: warning: ...``; Ctrl-C exits with 130.
 """
 
 import argparse
+import difflib
 import json
 import math
 import os
@@ -23,9 +24,8 @@ import time
 import warnings
 from pathlib import Path
 
-import numpy as np
-
-from sgdselect import SGDSupportSelector
+# NumPy, scikit-learn, Numba and the estimators are imported where they are
+# used, not here: ``sgdselect --help`` and usage errors answer without them.
 
 _BAR_WIDTH = 40
 _PROG = "sgdselect"
@@ -48,8 +48,20 @@ _OPTIONS = {
     "random_state": "--random-state",
     "task": "--task",
 }
-# Integer targets with more distinct values than this are probably quantities.
+# task="auto" reads a numeric target of more distinct whole numbers than this
+# as a quantity (the estimator's rule, _targets.MAX_CLASSES; written out here
+# so that --help needs no estimator).
 _MANY_CLASSES = 20
+# SGDSupportSelector's defaults that the options show in --help, written out so
+# that --help needs no import of the estimator (a test holds them equal).
+_DEFAULTS = {
+    "batch_size": 4,
+    "learning_rate": 0.2,
+    "max_iter": 300,
+    "weight_decay": "auto",
+}
+# Column names an error lists in full; beyond, the first and the last ones.
+_NAMES_SHOWN = 12
 
 
 class _CommandError(Exception):
@@ -89,6 +101,7 @@ def demo_problem(n_samples=2000, n_noise=20, random_state=0):
     >>> X.shape, support.nonzero()[0].tolist()
     ((100, 8), [0, 1, 2, 3, 4])
     """
+    import numpy as np
     from sklearn.datasets import make_friedman1
 
     X, y = make_friedman1(
@@ -126,6 +139,8 @@ def importance_table(importances, selected, truth=None, names=None):
     a     2.000  ########################################  selected
     b     0.500  ##########
     """
+    import numpy as np
+
     top = max(float(np.max(importances)), np.finfo(float).tiny)
     names = names if names is not None else [f"x{i}" for i in range(len(importances))]
     width = max(len(str(n)) for n in names)
@@ -157,6 +172,10 @@ def run_demo(random_state=0, out=None, verbose=0):
     int
         The exit status: 0 when the selection is exactly the true support, else 1.
     """
+    import numpy as np
+
+    from sgdselect import SGDSupportSelector
+
     out = sys.stdout if out is None else out
     X, y, truth = demo_problem(random_state=random_state)
     print(
@@ -211,6 +230,8 @@ def _weight_decay(text):
 
 
 def _threshold(text):
+    import numpy as np
+
     from sgdselect._support import resolve_threshold
 
     try:
@@ -287,12 +308,12 @@ def _add_select_parser(commands):
         "--task",
         choices=("auto", "regression", "classification"),
         default="auto",
-        help="what the target holds; auto: a numeric column with more than "
-        f"{_MANY_CLASSES} distinct values is a quantity (regression), any other "
-        "holds class labels (classification) (default auto)",
+        help="what the target holds; auto: a numeric column of more than "
+        f"{_MANY_CLASSES} distinct whole numbers, or of fractions, is a quantity "
+        "(regression), any other holds class labels (classification) "
+        "(default auto)",
     )
-    # The estimator's own defaults, so that the command never drifts from them.
-    defaults = SGDSupportSelector().get_params()
+    defaults = _DEFAULTS
     est.add_argument(
         "--batch-size",
         type=_batch_size,
@@ -464,10 +485,53 @@ def _in_option_terms(text):
     return re.sub(rf"(?<![-\w])({underscored})\b", lambda m: _OPTIONS[m[1]], text)
 
 
-def _names(columns, limit=8):
-    shown = ", ".join(repr(str(c)) for c in columns[:limit])
-    more = len(columns) - limit
-    return shown + (f" and {more} more" if more > 0 else "")
+def _names(columns, limit=_NAMES_SHOWN):
+    """The names, quoted; beyond ``limit``, the first and the last few (a
+    table's target is often its last column)."""
+    quoted = [repr(str(c)) for c in columns]
+    if len(quoted) <= limit:
+        return ", ".join(quoted)
+    head, tail = quoted[: limit - 4], quoted[-3:]
+    middle = len(quoted) - len(head) - len(tail)
+    return f"{', '.join(head)}, ... ({middle} more) ..., {', '.join(tail)}"
+
+
+def _did_you_mean(name, columns):
+    """The columns closest to ``name``, case-insensitively: a case slip
+    first, then near spellings."""
+    lowered = {}
+    for column in columns:
+        lowered.setdefault(column.lower(), column)
+    if name.lower() in lowered:
+        return [lowered[name.lower()]]
+    # difflib.get_close_matches's measure and cut-off, with ties in the
+    # table's order rather than reverse alphabetical.
+    matcher = difflib.SequenceMatcher(b=name.lower())
+    scored = []
+    for order, low in enumerate(lowered):
+        matcher.set_seq1(low)
+        if matcher.ratio() >= 0.6:
+            scored.append((-matcher.ratio(), order, lowered[low]))
+    return [column for _, _, column in sorted(scored)[:3]]
+
+
+def _delimiter_hint(columns, source):
+    """Why a table may have been read as one column: a header that holds
+    another delimiter than the one its name promised ("" if none)."""
+    if len(columns) != 1:
+        return ""
+    header = columns[0]
+    is_tsv = ".tsv" in [s.lower() for s in Path(str(source)).suffixes]
+    if not is_tsv and "\t" in header:
+        return "its header holds tabs: is this a TSV? Name it .tsv"
+    if ";" in header:
+        return (
+            "its header holds semicolons: is it separated by ';'? Save it with "
+            "',' (.csv) or tabs (.tsv)"
+        )
+    if is_tsv and "," in header:
+        return "its header holds commas: is this a CSV? Name it .csv"
+    return ""
 
 
 # ------------------------------------------------------------------- data
@@ -477,10 +541,16 @@ def _split(frame, target, drop, source):
     frame.columns = columns
     missing = [c for c in [target, *drop] if c not in columns]
     if missing:
-        raise _CommandError(
-            f"no column {missing[0]!r} in {source}; its {len(columns)} columns are "
-            f"{_names(columns)}"
-        )
+        close = _did_you_mean(missing[0], columns)
+        hint = _delimiter_hint(columns, source)
+        if hint:
+            where = hint
+        else:
+            where = f"its {len(columns)} columns are {_names(columns)}"
+            if close:
+                guess = " or ".join(map(repr, close))
+                where = f"did you mean {guess}? I{where[1:]}"
+        raise _CommandError(f"no column {missing[0]!r} in {source}; {where}")
     X = frame.drop(columns=[target, *drop])
     if X.shape[1] == 0:
         raise _CommandError("no feature column left besides the target")
@@ -509,6 +579,8 @@ def _check_numeric(X):
 
 
 def _check_finite(X, what):
+    import numpy as np
+
     nan = X.isna().sum()
     nan = nan[nan > 0]
     if len(nan):
@@ -527,11 +599,87 @@ def _check_finite(X, what):
 
 
 # -------------------------------------------------------------------- fit
+def _training_loop_cached(dtype):
+    """Whether the compiled training loop for ``X`` of ``dtype`` is ready:
+    in this process already, or in Numba's on-disk cache for this CPU.
+
+    Reads the cache's index as Numba keys it (the argument types, this
+    machine's code generation, the function's bytecode); True where that
+    cannot be read, so that a change in Numba's internals costs the note,
+    never a wrong one.
+    """
+    import numpy as np
+    from numba import typeof
+    from numba.core.registry import cpu_target
+
+    from sgdselect import _cpu_kernel
+
+    kernel = _cpu_kernel.run_epoch_shared
+    x_type = typeof(np.empty((1, 1), dtype=dtype))
+    if any(signature[0] == x_type for signature in kernel.signatures):
+        return True
+    try:
+        cache = kernel._cache
+        _, machine, code = cache._index_key((), cpu_target.target_context.codegen())
+        index = cache._cache_file._load_index()
+    except Exception:  # Numba's internals moved: stay quiet
+        return True
+    return any(
+        key[0][0] == x_type and key[1] == machine and key[2] == code for key in index
+    )
+
+
+def _warm_up(selector, dtype):
+    """Compile the training loop for ``X`` of ``dtype`` (or load it from
+    Numba's cache) on a tiny problem, so that the timed fit does not include
+    it; on the first run, say on stderr that it is compiling."""
+    import numpy as np
+    from sklearn.base import clone
+
+    from sgdselect._engine import resolve_device
+
+    if resolve_device(selector.device) != "cpu":  # torch's GPU path: no Numba
+        return
+    if not _training_loop_cached(dtype):
+        _stderr(f"{_PROG}: compiling the training loop (first run only)")
+    X = np.random.default_rng(0).standard_normal((32, 2)).astype(dtype)
+    # The same kernels, argument types and code path as the fit (regression
+    # and classification share them); a fixed cut trains no shadows.
+    tiny = clone(selector).set_params(
+        max_iter=1,
+        threshold=0.0,
+        max_features=None,
+        verbose=0,
+        n_jobs=None,
+        early_stopping=False,
+        task="regression",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tiny.fit(X, X[:, 0])
+
+
+def _x_dtype(X):
+    """The dtype the estimator trains ``X`` (a DataFrame or an array) in:
+    float32 when every column is float32 or narrower, else float64."""
+    import numpy as np
+
+    dtypes = getattr(X, "dtypes", None)
+    try:
+        kinds = list(dtypes) if dtypes is not None else [X.dtype]
+        common = np.result_type(*kinds)
+    except TypeError:  # pandas extension dtypes
+        return np.dtype(np.float64)
+    return np.dtype(np.float32 if common == np.float32 else np.float64)
+
+
 def _fit(selector, X, y):
     """Fit, with the estimator's warnings as one stderr line each.
 
+    The training loop is compiled (or loaded) before the clock starts.
     Returns the time taken and whether training was interrupted (Ctrl-C).
     """
+    _warm_up(selector, _x_dtype(X))
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -568,6 +716,8 @@ def _parameter_error(exc):
 
 
 def _make_selector(args, verbose):
+    from sgdselect import SGDSupportSelector
+
     return SGDSupportSelector(
         batch_size=args.batch_size,
         learning_rate=args.learning_rate,
@@ -582,20 +732,6 @@ def _make_selector(args, verbose):
         task=args.task,
         verbose=verbose,
     )
-
-
-def _resolve_task(task, y):
-    """``--task auto``: a numeric column with many values is a quantity.
-
-    scikit-learn reads integer values (151.0 included) as class labels,
-    however many there are; a table's target column of counts or measures
-    would then train a classifier with hundreds of classes.
-    """
-    from pandas.api.types import is_bool_dtype, is_numeric_dtype
-
-    if task != "auto" or is_bool_dtype(y.dtype) or not is_numeric_dtype(y.dtype):
-        return task
-    return "regression" if y.nunique() > _MANY_CLASSES else task
 
 
 # ----------------------------------------------------------------- select
@@ -652,7 +788,6 @@ def run_select(args):
     frame = _read_table(args.data)
     X, y = _split(frame, args.target, args.drop, args.data)
     verbose = 1 if (not args.quiet and _isatty()) else 0
-    args.task = _resolve_task(args.task, y)
     selector = _make_selector(args, verbose)
     try:
         elapsed, interrupted = _fit(selector, X, y)
@@ -665,8 +800,18 @@ def run_select(args):
     kept = [n for n, s in zip(names, selected, strict=True) if s]
     if args.output:
         _write_table(frame[[*kept, args.target]], args.output, args.output_format)
+        if not args.quiet:
+            _stderr(
+                f"{_PROG}: wrote {args.output} (the {len(kept)} selected "
+                f"column{'s' if len(kept) != 1 else ''} and {args.target!r})"
+            )
     if args.plot:
         _save_plot(selector, args.plot)
+        if not args.quiet:
+            _stderr(
+                f"{_PROG}: wrote {args.plot} (the importances and their history "
+                "over the epochs)"
+            )
     if args.json:
         report = _json_report(args, selector, X, kept, elapsed, interrupted)
         print(json.dumps(report, indent=2))
@@ -703,6 +848,8 @@ def _json_float(value):
 
 
 def _json_report(args, selector, X, kept, elapsed, interrupted):
+    import numpy as np
+
     params = selector.get_params()
     hidden = np.atleast_1d(params["hidden_layer_sizes"])
     params["hidden_layer_sizes"] = [int(h) for h in hidden]
@@ -736,7 +883,9 @@ def _json_report(args, selector, X, kept, elapsed, interrupted):
     }
 
 
-def _save_plot(selector, path):
+def _figure(selector):
+    """The figure of ``--plot``: the importances and the cut above, their
+    history below."""
     from matplotlib.figure import Figure
 
     from sgdselect.plotting import plot_importance_history, plot_importances
@@ -745,9 +894,15 @@ def _save_plot(selector, path):
     fig = Figure(figsize=(max(6.0, min(0.35 * n, 14.0)), 8.0), layout="constrained")
     top, bottom = fig.subplots(2, 1)
     plot_importances(selector, ax=top)
+    top.set_title("Importances at the end of training, and the cut")
     plot_importance_history(selector, ax=bottom)
+    bottom.set_title("Importances over the epochs")
+    return fig
+
+
+def _save_plot(selector, path):
     try:
-        fig.savefig(path)
+        _figure(selector).savefig(path)
     except OSError as exc:
         raise _CommandError(f"{path}: {exc.strerror or exc}") from None
 

@@ -17,6 +17,9 @@ _TRUTH = "black"
 # Beyond this many features, bars go without a name each (column indices on
 # the axis instead).
 _MAX_TICK_LABELS = 50
+# The importance axis reaches this many times the tallest bar: the band above
+# it holds the legend.
+_HEADROOM = 1.45
 
 
 def _pyplot():
@@ -143,6 +146,9 @@ def plot_importances(selector, *, feature_names=None, support=None, ax=None):
                 label=label,
             )
         )
+    top = max(
+        np.max(importances, initial=0.0), threshold if np.isfinite(threshold) else 0
+    )
     if support is not None:
         truth = _mask(support, n_features)
         (marks,) = ax.plot(
@@ -160,7 +166,11 @@ def plot_importances(selector, *, feature_names=None, support=None, ax=None):
     ax.set_xlim(-0.6, n_features - 0.4)
     ax.set_xlabel("feature")
     ax.set_ylabel("importance (first-layer column norm)")
-    ax.legend(handles=handles, loc="best")
+    # The legend in a band of its own above the tallest bar (two entries a
+    # row), so that it covers no bar, whatever the bars' order.
+    if top > 0:
+        ax.set_ylim(0, top * _HEADROOM)
+    ax.legend(handles=handles, loc="upper center", ncol=2, fontsize="small")
     return ax
 
 

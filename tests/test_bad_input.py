@@ -209,8 +209,10 @@ def test_all_columns_constant_warns_and_selects_nothing():
     assert selector.transform(np.ones((2, 4))).shape == (2, 0)
 
 
+@pytest.mark.trajectory
 def test_duplicated_columns_are_both_relevant():
-    # Two copies of the relevant column share the signal: both stand out.
+    # Two copies of the relevant column share the signal: both stand out
+    # (3.4-4.2x the cut, the cut 3.4-4.2x the rest, over seeds 0-9).
     rng = np.random.RandomState(1)
     Xd = rng.normal(size=(400, 6))
     Xd[:, 5] = Xd[:, 0]
@@ -235,6 +237,7 @@ def test_bool_input():
     assert selector.transform(X > 0).dtype == bool
 
 
+@pytest.mark.trajectory  # same steps in other units, held to rtol 1e-4
 @pytest.mark.parametrize(
     "magnitude, dtype",
     [

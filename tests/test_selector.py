@@ -16,6 +16,19 @@ from sgdselect import GDSupportSelector, SGDSupportSelector
 from sgdselect._support import late_mean
 
 FAST = dict(hidden_layer_sizes=(16,), max_iter=30, random_state=0)
+# A training trajectory is reproducible on one machine and one build; another
+# CPU (SIMD width, BLAS kernels) changes its last bits, and chaos does the
+# rest. Tests marked ``trajectory`` assert what a run reaches with a margin
+# measured over seeds 0-9 (a seed moves a run much further than a CPU does),
+# or a bound over many seeds; .ci/run reruns them under other targets.
+trajectory = pytest.mark.trajectory
+
+
+def first_layer_norms(coefs, d):
+    """Each feature's first-layer norm (its row and its square's row) in
+    float64, as the estimator computes it from the float32 weights."""
+    w = coefs[0].astype(np.float64) ** 2
+    return np.sqrt(w[:d].sum(axis=1) + w[d:].sum(axis=1))
 
 
 def sparse_regression(n=200, d=6, seed=0):
@@ -24,7 +37,10 @@ def sparse_regression(n=200, d=6, seed=0):
     return X, 2 * X[:, 0] - 3 * X[:, 1]
 
 
+@trajectory
 def test_pipeline_with_downstream_model():
+    # Seeds 0-9: the two kept columns 3.4-3.5x the cut, the cut 3.4-3.5x the
+    # others.
     X, y = sparse_regression()
     selector = SGDSupportSelector(random_state=0)  # defaults: 300 epochs
     pipe = make_pipeline(selector, LinearRegression()).fit(X, y)
@@ -33,6 +49,7 @@ def test_pipeline_with_downstream_model():
     assert pipe[-1].n_features_in_ == 2
 
 
+@trajectory
 @pytest.mark.parametrize("in_pipeline", [False, True])
 def test_grid_search_batch_size_learning_rate(in_pipeline):
     X, y = sparse_regression(n=120)
@@ -46,7 +63,7 @@ def test_grid_search_batch_size_learning_rate(in_pipeline):
     search = GridSearchCV(est, grid, cv=2, n_jobs=2, error_score="raise").fit(X, y)
     assert len(search.cv_results_["params"]) == 4
     assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
-    assert search.best_score_ > 0.5
+    assert search.best_score_ > 0.5  # 0.77-0.98 over seeds 0-9
 
 
 @pytest.mark.parametrize(
@@ -102,15 +119,13 @@ def test_fitted_attributes_are_numpy():
     assert sel.importances_history_.shape == (sel.n_iter_, X.shape[1])
     assert len(sel.loss_curve_) == sel.n_iter_ == FAST["max_iter"]
     # The history's last row is the trained network's column norms (a
-    # feature's row and its square's row together); the importances are the
-    # mean of its last 20% of rows (here the last 6).
+    # feature's row and its square's row together), computed in float64 from
+    # the float32 weights; the importances are the mean of its last 20% of
+    # rows (here the last 6).
     d = X.shape[1]
     assert sel.coefs_[0].shape[0] == 2 * d
-    norms = np.sqrt(
-        np.linalg.norm(sel.coefs_[0][:d], axis=1) ** 2
-        + np.linalg.norm(sel.coefs_[0][d:], axis=1) ** 2
-    )
-    np.testing.assert_allclose(sel.importances_history_[-1], norms, rtol=1e-6)
+    norms = first_layer_norms(sel.coefs_, d)
+    np.testing.assert_allclose(sel.importances_history_[-1], norms, rtol=1e-12)
     np.testing.assert_allclose(
         sel.feature_importances_, sel.importances_history_[-6:].mean(axis=0)
     )
@@ -128,6 +143,7 @@ def test_pandas_in_and_out_keep_feature_names():
     assert set(out.columns) <= set(df.columns)
 
 
+@trajectory
 def test_classification_with_string_labels():
     X, y = make_classification(
         n_samples=300,
@@ -143,20 +159,21 @@ def test_classification_with_string_labels():
     sel = SGDSupportSelector(**FAST).fit(X, labels)
     assert sel.task_ == "classification"
     assert list(sel.classes_) == ["ant", "bee", "cat"]
-    assert sel.score(X, labels) > 0.8
+    assert sel.score(X, labels) > 0.8  # 0.98 over seeds 0-9, as the pipeline's
     pipe = make_pipeline(SGDSupportSelector(**FAST), LogisticRegression()).fit(
         X, labels
     )
     assert pipe.score(X, labels) > 0.8
 
 
+@trajectory
 def test_multioutput_regression():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(200, 5))
     Y = np.column_stack([X[:, 0], X[:, 1] - X[:, 0]])
     sel = SGDSupportSelector(**FAST).fit(X, Y)
     assert sel.coefs_[-1].shape == (16, 2)
-    assert sel.score(X, Y) > 0.9
+    assert sel.score(X, Y) > 0.9  # 0.99-1.0 over seeds 0-9
 
 
 def test_task_regression_forces_integer_target():
@@ -245,24 +262,73 @@ def test_empty_selection_warns():
         SGDSupportSelector(threshold=1e6, **FAST).fit(X, y)
 
 
+def pure_noise(seed):
+    rng = np.random.RandomState(seed)
+    return rng.normal(size=(200, 8)), rng.normal(size=200)
+
+
+@trajectory
 def test_auto_fall_back_to_one_feature_warns():
-    # Pure noise: nothing stands out, and the one feature kept is said to be
-    # a fall-back, not a finding.
-    rng = np.random.RandomState(0)
-    X, y = rng.normal(size=(200, 8)), rng.normal(size=200)
-    with pytest.warns(UserWarning, match="found no feature standing out"):
-        sel = SGDSupportSelector(**FAST).fit(X, y)
-    assert sel.get_support().sum() == 1
+    """Pure noise: the one feature kept when nothing beats the shadows is
+    said to be a fall-back, not a finding.
+
+    Whether a given fit falls back is chance: each of the 8 columns, as
+    independent of y as its shadows, beats all 104 of them with probability
+    at most 1 in 101. So every fit of 30 seeds (data and network) is held to
+    the rule, and the count that keep a column against the shadows to that
+    rate: at most the count a binomial with p = 8 / 101 exceeds with
+    probability 1e-3. (The first step, the outliers of the mass, has no such
+    guarantee: 28 of 300 pure-noise fits found one and trained no shadows.)
+    """
+    from scipy.stats import binom
+
+    shadow_fits, kept_noise, warned = 0, 0, 0
+    for seed in range(30):
+        X, y = pure_noise(seed)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            sel = SGDSupportSelector(**{**FAST, "random_state": seed}).fit(X, y)
+        fell_back = [w for w in caught if "found no feature standing out" in str(w)]
+        if sel.shadow_importances_ is None:
+            assert not fell_back
+            continue
+        shadow_fits += 1
+        beat = sel.feature_importances_ > sel.shadow_importances_.max()
+        kept_noise += beat.any()
+        if beat.any():
+            assert not fell_back
+            np.testing.assert_array_equal(sel.get_support(), beat)
+        else:
+            warned += 1
+            assert len(fell_back) == 1 and "none beat the strongest" in str(
+                fell_back[0].message
+            )
+            assert sel.get_support().sum() == 1
+    # 272 of 300 fits trained shadows on this machine, 18 of them kept a
+    # column (6.6%); over these 30 seeds 27 and 2.
+    assert shadow_fits >= 20 and warned >= 1
+    assert kept_noise <= binom.isf(1e-3, shadow_fits, 8 / 101)
+
+
+@trajectory
+def test_no_fall_back_warning_for_a_users_threshold_or_a_stream():
     # A threshold given by the user is the user's choice, and a stream is
-    # still training: no such warning.
+    # still training: no such warning, even on pure noise.
+    X, y = pure_noise(0)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         SGDSupportSelector(threshold="median", **FAST).fit(X, y)
         streamed = SGDSupportSelector(**FAST).partial_fit(X, y)
+    # After one pass the strongest column is 1.19x the median (1.07-1.46 over
+    # seeds 0-29), under the 1.5x an outlier needs: the largest alone is kept.
+    assert streamed.shadow_importances_ is None
     assert streamed.get_support().sum() == 1
 
 
+@trajectory
 def test_auto_selection_that_stands_out_does_not_warn():
+    # Seeds 0-9: the five 1.95-2.14x the cut, the cut 1.95-2.14x the rest,
+    # with no shadows trained.
     X, y = make_friedman1(n_samples=1000, n_features=10, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -428,7 +494,9 @@ def test_a_square_that_does_not_vary_adds_nothing():
     assert sel.square_scale_[3] == 0.0 and np.all(sel.square_scale_[:3] > 0)
     np.testing.assert_array_equal(sel.coefs_[0][d + 3], 0.0)
     np.testing.assert_allclose(
-        sel.importances_history_[-1, 3], np.linalg.norm(sel.coefs_[0][3])
+        sel.importances_history_[-1, 3],
+        np.linalg.norm(sel.coefs_[0][3].astype(np.float64)),
+        rtol=1e-12,
     )
 
 
@@ -458,12 +526,13 @@ def test_warm_start_continues_exactly():
     np.testing.assert_array_equal(half.importances_history_, full.importances_history_)
 
 
+@trajectory
 def test_early_stopping_stops_when_support_is_stable():
     X, y = sparse_regression()
     sel = SGDSupportSelector(
         early_stopping=True, n_iter_no_change=3, tol=0.5, **{**FAST, "max_iter": 200}
     ).fit(X, y)
-    assert sel.n_iter_ < 200
+    assert sel.n_iter_ < 200  # 4-8 over seeds 0-9
 
 
 def test_verbose_prints_progress(capsys):
@@ -531,32 +600,46 @@ def test_training_uses_one_blas_thread(monkeypatch):
     assert torch.get_num_threads() == threads
 
 
+@trajectory
 def test_input_squares_find_an_even_feature_among_many():
     """A target even in x0 is uncorrelated with x0: among 200 columns the
-    network reading x alone misses it, the one also reading x**2 finds it
-    (checked on seeds 0, 1, 2: ratio to the strongest noise 3.4-3.9 against
-    0.4-0.6)."""
+    network reading x alone misses it, the one also reading x**2 finds it.
+    Over seeds 0-9 (and 0-4 under the haswell and generic targets): with
+    squares, x0 and x1 are the two largest, 3.2-4.2x the strongest noise;
+    without, the strongest noise is 1.05-2.26x x0, x1 2.2-3.2x the strongest
+    noise, the cut 1.6-3.5x x0. (Whether a noise column is kept beside them is
+    the automatic cut's tail, not the squares': among 198 noise columns one
+    lay 5 robust SDs out on 1 of 10 seeds under the generic target.)"""
     rng = np.random.RandomState(0)
     X = rng.normal(size=(500, 200))
     y = X[:, 0] ** 2 + X[:, 1] + 0.1 * rng.normal(size=500)
     params = dict(max_iter=100, random_state=0)
     squares = SGDSupportSelector(**params).fit(X, y)
     plain = SGDSupportSelector(input_squares=False, **params).fit(X, y)
-    np.testing.assert_array_equal(squares.get_support(indices=True), [0, 1])
+    found = squares.feature_importances_
+    assert squares.get_support()[[0, 1]].all()
+    assert found[:2].min() > 2 * found[2:].max()
     assert squares.coefs_[0].shape == (400, 16)
     assert plain.coefs_[0].shape == (200, 16)
-    # Plain importances are plain column norms; x0 sinks into the noise.
+    # Plain importances are plain column norms (float64, from the float32
+    # weights); x0 sinks into the noise.
     np.testing.assert_allclose(
-        plain.importances_history_[-1], np.linalg.norm(plain.coefs_[0], axis=1)
+        plain.importances_history_[-1],
+        np.linalg.norm(plain.coefs_[0].astype(np.float64), axis=1),
+        rtol=1e-12,
     )
     imp = plain.feature_importances_
     assert imp[0] < imp[2:].max() < imp[1]
     assert not plain.get_support()[0]
 
 
+@trajectory
 def test_known_support_friedman1():
-    """Issue 2, item 5: every relevant feature above every noise feature, and
-    SGD separates them more sharply than GD from the same seed."""
+    """Every relevant feature above every noise feature, and SGD separates
+    them more sharply than GD from the same seed. Over seeds 0-9: SGD's
+    weakest relevant 3.4-4.5x the strongest noise (GD's 1.04-1.32x), the
+    five 1.85-2.12x the cut; float32 X kept the same five every time, its
+    relevant importances within 4% of float64's."""
     X, y = make_friedman1(n_samples=2000, n_features=25, random_state=0)
     selector = SGDSupportSelector(random_state=0).fit(X, y)
     sgd = selector.feature_importances_
@@ -610,6 +693,7 @@ def probe_data(seed=0):
     return np.hstack([real, probes]), y
 
 
+@trajectory
 def test_auto_trains_beside_shadows_when_nothing_stands_out():
     X, y = probe_data()
     with warnings.catch_warnings():
@@ -622,10 +706,15 @@ def test_auto_trains_beside_shadows_when_nothing_stands_out():
     assert sel.coefs_[0].shape == (2 * 24, 16)
     assert sel.importances_history_.shape == (300, 24)
     assert sel.mean_.shape == sel.scale_.shape == (24,)
+    # Kept: exactly the columns that beat every shadow. Whether a probe is
+    # among them is chance (the next test holds the rate to the rule's bound);
+    # the real columns kept were 8-12 of 12 over seeds 0-9, the score
+    # 0.84-0.94.
     kept = sel.get_support()
-    assert not kept[12:].any() and kept[:12].sum() >= 6
-    assert sel.threshold_ > sel.shadow_importances_.max()
-    assert np.all(sel.feature_importances_[kept] > sel.shadow_importances_.max())
+    strongest = sel.shadow_importances_.max()
+    np.testing.assert_array_equal(kept, sel.feature_importances_ > strongest)
+    assert sel.threshold_ > strongest
+    assert kept[:12].sum() >= 6
     assert sel.score(X, y) > 0.8
     np.testing.assert_array_equal(
         sel.feature_importances_,
@@ -641,7 +730,33 @@ def test_auto_trains_beside_shadows_when_nothing_stands_out():
     assert sel.set_params(threshold="median").get_support().sum() == 12
 
 
+@trajectory
+def test_shadow_rule_keeps_probes_at_its_stated_rate():
+    """A permutation probe is independent of y and of the other columns, so
+    it beats all of at least 100 shadows with probability at most 1 in 101,
+    and a fit keeps one of its 12 with probability at most 12 / 101. Over 20
+    independent fits (data and network seeds), the count that keep a probe
+    is held to what a binomial with that p exceeds with probability 2e-4: 8.
+    (On this machine 4 of these 20 kept one, 7 of 80 over seeds 0-79: 0.73%
+    of 960 probes.) A rule that let probes through would fail it."""
+    from scipy.stats import binom
+
+    n_fits, p = 20, 12 / 101
+    with_probe = shadow_fits = 0
+    for seed in range(n_fits):
+        X, y = probe_data(seed)
+        sel = SGDSupportSelector(max_iter=100, random_state=seed).fit(X, y)
+        shadow_fits += sel.shadow_importances_ is not None
+        with_probe += sel.get_support()[12:].any()
+    assert shadow_fits == n_fits  # graded real columns: nothing stands out
+    assert binom.sf(8, n_fits, p) < 3e-4
+    assert with_probe <= 8
+
+
+@trajectory
 def test_verbose_says_when_it_trains_beside_shadows(capsys):
+    # After two epochs nothing stands out: the strongest column lies 1.8-3.0
+    # robust SDs over the median over seeds 0-9 (4 needed without a gap).
     X, y = probe_data()
     SGDSupportSelector(verbose=2, **{**FAST, "max_iter": 2}).fit(X, y)
     out = capsys.readouterr().out
@@ -649,13 +764,19 @@ def test_verbose_says_when_it_trains_beside_shadows(capsys):
     assert out.count("epoch 2: loss=") == 2
 
 
+@trajectory
 def test_no_shadows_when_something_stands_out():
+    # The case of test_auto_selection_that_stands_out_does_not_warn.
     X, y = make_friedman1(n_samples=1000, n_features=10, random_state=0)
     sel = SGDSupportSelector(random_state=0).fit(X, y)
     assert sel.shadow_importances_ is None
 
 
+@trajectory
 def test_interrupted_shadow_training_keeps_the_plain_network(monkeypatch):
+    # After 30 epochs the plain network's strongest column lies 1.4-2.4
+    # robust SDs over the median (seeds 0-9): it trains beside shadows, and
+    # falls back when those are interrupted.
     from sgdselect import _engine
 
     X, y = probe_data()

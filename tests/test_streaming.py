@@ -24,6 +24,7 @@ def chunks(n, size):
     return [slice(start, start + size) for start in range(0, n, size)]
 
 
+@pytest.mark.trajectory  # two code paths, held to rtol 1e-6
 @pytest.mark.parametrize("Selector", [SGDSupportSelector, GDSupportSelector])
 def test_one_partial_fit_is_one_epoch_of_fit(Selector):
     X, y = regression(n=200)
@@ -49,6 +50,7 @@ def test_running_statistics_equal_those_of_the_whole_data():
     np.testing.assert_allclose(selector._targets.y_scale, [y.std()])
 
 
+@pytest.mark.trajectory  # float32 re-expression, held to rtol 1e-5
 @pytest.mark.parametrize("squares", [True, False], ids=["x-and-squares", "x"])
 def test_new_statistics_do_not_change_what_the_network_computes(squares):
     X, y = regression()
@@ -66,7 +68,10 @@ def test_new_statistics_do_not_change_what_the_network_computes(squares):
     np.testing.assert_allclose(after, before, rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.trajectory
 def test_streamed_chunks_find_the_support():
+    # Seeds 0-9: the two 3.4-3.7x the cut, the cut 3.4-3.7x the rest; R²
+    # 0.97-0.99.
     X, y = regression(n=2000)
     selector = SGDSupportSelector(**FAST)
     for _ in range(40):

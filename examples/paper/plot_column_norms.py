@@ -20,7 +20,7 @@ The paper's protocol, run through our estimators:
   (``max_grad_norm=1.0``), reshuffled every epoch, step size η = 0.2;
 - SGD at batch sizes 1, 8, 32 and 128; GD; GD with ``weight_decay=0.1``.
 
-**Scaled down to run in seconds** (about 6 s on one core): 1000 samples
+**Scaled down to run in seconds** on one core: 1000 samples
 instead of 5000 duplicated as ``(x, y ± ε)`` (we add independent noise of
 standard deviation 0.001 instead), 30,000 SGD steps instead of 200,000, and
 3000 GD steps instead of 20,000. Our network also differs in ways the paper's
@@ -94,14 +94,14 @@ runs = {target: train_all(target) for target in ("linear", "sine")}
 # %%
 # The figure
 # ----------
-# The irrelevant norm starts near 4.2 (the paper reports about 4.45 at
-# initialization; our first point is after one epoch).
+# The irrelevant norm starts near the paper's 4.45 at initialization (our
+# first point is after one epoch).
 colors = plt.cm.viridis(np.linspace(0, 0.85, len(BATCH_SIZES)))
 styles = {f"SGD b={b}": dict(color=c) for b, c in zip(BATCH_SIZES, colors, strict=True)}
 styles["GD"] = dict(color="tab:red", linestyle="--")
 styles["GD + weight decay 0.1"] = dict(color="black", linestyle=":")
 
-fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), sharey=True, layout="constrained")
 for ax, (target, curves) in zip(axes, runs.items(), strict=True):
     for name, (steps, norm, _) in curves.items():
         ax.plot(steps, norm, label=name, **styles[name])
@@ -110,8 +110,8 @@ for ax, (target, curves) in zip(axes, runs.items(), strict=True):
     ax.set_xlabel("step")
     ax.set_title(f"{target} target, η = 0.2")
 axes[0].set_ylabel("norm of the irrelevant first-layer columns")
-axes[1].legend(loc="lower left", fontsize="small")
-fig.tight_layout()
+# Beside the panels, so that it hides no curve.
+axes[1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize="small")
 
 # %%
 # The numbers at the end of training
@@ -141,33 +141,32 @@ for target, curves in runs.items():
 # b = 128 reaches 0.1 and b = 32 0.1 by 50,000 steps.
 #
 # **Agrees.** GD leaves the irrelevant columns near their initial norm: they
-# lose about a tenth of it in the first few hundred steps and then stay (3.7
-# on the linear target and 3.9 on the sine in the run that built this page;
-# the paper's 3.6 and 4.1). Weight decay drives them to about zero within a
-# few hundred steps on the linear target (0.006 here); on the sine, where the
-# deep linear network can fit only a few percent of the target's variance, it
-# settles at a small residue (0.16 here). SGD with b = 1 shrinks them to a
-# noisy floor (0.28 on the linear target, 0.64 on the sine), within or near
-# the paper's 0.1 to 0.7. On the sine target the ordering is the paper's:
-# b = 1, 8 and 32 end near 0.5 to 0.6, b = 128 near 1.7 and still falling,
-# GD near 3.9. The paper's b = 32 and b = 128 go further (to about 0.1 by
-# 50,000 steps); ours had 30,000 steps.
+# lose about a tenth of it in the first few hundred steps and then stay, at
+# about the paper's plateaus (compare the printed norms with its 3.6 and
+# 4.1). Weight decay drives them to about zero within a few hundred steps on
+# the linear target; on the sine, where the deep linear network can fit only
+# a few percent of the target's variance, it settles at a small residue. SGD
+# with b = 1 shrinks them to a noisy floor within or near the paper's 0.1 to
+# 0.7. On the sine target the ordering is the paper's: b = 1, 8 and 32 end
+# near its floor, b = 128 well above them and still falling, GD highest. The
+# paper's b = 32 and b = 128 go further (to about 0.1 by 50,000 steps); ours
+# had 30,000 steps.
 #
 # **Disagrees.** On the linear target, SGD with b = 32 and b = 128 stops
-# within a few percent of GD (3.5 and 3.7 against GD's 3.7 here), and b = 8 is
-# still at 2.4, where the paper's runs reach about zero. The losses show why:
-# b = 32 and b = 128 fit the linear target to a loss below 1e-4 within their
-# first 800 steps (b = 8 within 5000) and end near 1e-6, after which the
-# gradient, and with it the noise that drives the second phase, is gone and
-# the norms freeze. The paper's runs must have kept a non-zero loss longer;
-# its duplicated samples with opposite label noise, its unstandardized target
-# (a larger effective step size) and its missing biases are the differences
-# we know of. What this run does show is the rule the user guide gives:
-# support learning happens while the loss stays above zero, so on a target
-# the network fits exactly, use a larger step size, a smaller batch, or
-# ``label_noise`` (the next example maps the step size and batch size).
+# within a few percent of GD, and b = 8 stops in between, where the paper's
+# runs reach about zero. The losses show why: b = 32 and b = 128 fit the
+# linear target to a loss below 1e-4 within the first twentieth of their
+# steps and end near 1e-6, after which the gradient, and with it the noise
+# that drives the second phase, is gone and the norms freeze. The paper's runs
+# must have kept a non-zero loss longer; its duplicated samples with opposite
+# label noise, its unstandardized target (a larger effective step size) and
+# its missing biases are the differences we know of. What this run does show
+# is the rule the user guide gives: support learning happens while the loss
+# stays above zero, so on a target the network fits exactly, use a larger
+# step size, a smaller batch, or ``label_noise`` (the next example maps the
+# step size and batch size).
 #
-# The numbers quoted are those of the run that built this page (printed
-# above); SGD's trajectories are noisy, and another machine's floating-point
-# rounding can move the late values of the noisiest runs by a few tens of
-# percent without changing the picture.
+# The numbers are those of the run that built this page (printed above);
+# SGD's trajectories are noisy, and another seed or another machine's
+# floating-point rounding moves the late values of the noisiest runs by a few
+# tens of percent without changing the picture.
