@@ -621,3 +621,20 @@ def test_console_script(data_dir):
         1,
         "sgdselect: error: missing.csv: no such file\n",
     )
+
+
+def test_a_count_target_is_a_quantity(capsys, tmp_path):
+    """A column of whole-number counts trains as a regression, the
+    estimator's task="auto" rule; a few whole numbers stay class labels."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 3))
+    path = tmp_path / "counts.csv"
+    frame = pd.DataFrame(X, columns=["a", "b", "c"])
+    frame["visits"] = rng.poisson(np.exp(2 + X[:, 0]))
+    frame["grade"] = np.digitize(X[:, 1], [-1, 0, 1])
+    frame.to_csv(path, index=False)
+    counts = report(capsys, path, "-t", "visits", "--drop", "grade", "--max-iter", "5")
+    assert counts["task"] == "regression"
+    grades = report(capsys, path, "-t", "grade", "--drop", "visits", "--max-iter", "5")
+    assert grades["task"] == "classification"
