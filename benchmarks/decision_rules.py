@@ -27,14 +27,10 @@ import argparse
 import os
 import sys
 
-THREAD_VARS = (
-    "OMP_NUM_THREADS",
-    "OPENBLAS_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "NUMBA_NUM_THREADS",
-    "VECLIB_MAXIMUM_THREADS",
-    "NUMEXPR_NUM_THREADS",
-)
+# One thread for every pool, set before NumPy or torch start theirs (the
+# harness imports neither).
+from harness import THREAD_VARS
+
 for _var in THREAD_VARS:
     os.environ[_var] = "1"
 
@@ -47,7 +43,29 @@ import numpy as np  # noqa: E402
 from scipy import stats  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import REPO, command_line, log, machine_lines, table  # noqa: E402
+from harness import REPO, log, machine  # noqa: E402
+from harness import table as _table  # noqa: E402
+
+
+def table(header_row, cells):
+    """A Markdown table, as its lines."""
+    return _table(header_row, cells).splitlines()
+
+
+def machine_lines():
+    """The page header's lines on the machine, versions, commit and command."""
+    m = machine()
+    versions = ", ".join(f"{k} {v}" for k, v in m["versions"].items())
+    return [
+        f"- Machine: {m['cpu']}, {m['cores']} cores available "
+        f"(os.cpu_count() = {m['cpu_count']}), {m['system']}.",
+        f"- Versions: {versions}.",
+        f"- BLAS: {m['blas']}.",
+        f"- sgdselect {m['sgdselect']} from `{m['sgdselect_path']}`, git {m['git']}.",
+        f"- Command: `{m['command']}`",
+        f"- Date: {m['date']}.",
+    ]
+
 
 from sgdselect import SGDSupportSelector  # noqa: E402
 from sgdselect.datasets import benchmark_suite, real_table_suite  # noqa: E402
@@ -738,7 +756,7 @@ def main():
     wall = time.perf_counter() - start
     payload = {
         "downstream": down,
-        "machine": machine_lines(command_line()),
+        "machine": machine_lines(),
         "seeds": seeds,
         "ames_seeds": ames_seeds,
         "syn_seeds": syn_seeds,
