@@ -9,7 +9,17 @@ BLAS through ``np.dot``; everything else is plain loops over preallocated
 buffers, so the steady state allocates nothing.
 
 The engine (``_engine.py``) owns data layout, randomness and bookkeeping; this
-module only does arithmetic on arrays it is given.
+module only does arithmetic on arrays it is given. The epoch kernels take them
+grouped by concern, as tuples:
+
+``data``
+    ``(X, Y, mean, inv_scale, sq_inv, y_shift, y_inv, order, noise)``: the rows
+    visited, in order, their label noise, and the standardization.
+``net``
+    ``(sizes, w_off, b_off, activation, loss, clip)``: the architecture and
+    training rule, fixed for an engine.
+``group``
+    ``(params, lrs, wds, active, losses)``: the networks and their results.
 """
 
 import numpy as np
@@ -166,31 +176,14 @@ def _column_sums(G, out, overwrite):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _forward_backward(
-    X,
-    Y,
-    rows,
-    noise,
-    mean,
-    inv_scale,
-    sq_inv,
-    y_shift,
-    y_inv,
-    p,
-    g,
-    sizes,
-    w_off,
-    b_off,
-    batch_rows,
-    activation,
-    loss,
-    acts,
-    grads_a,
-    grads_b,
-    tmp,
-    first,
-):
-    """One chunk of rows: forward, loss, backward; gradients go to ``g``."""
+def _forward_backward(X, Y, rows, noise, stats, p, g, net, batch_rows, bufs, first):
+    """One chunk of rows of one network: forward, loss, backward; gradients go
+    to ``g``. ``stats`` is the network's ``(mean, inv_scale, sq_inv, y_shift,
+    y_inv)`` and ``bufs`` the scratch ``(acts, grads_a, grads_b, tmp)`` (see
+    ``run_epoch``)."""
+    mean, inv_scale, sq_inv, y_shift, y_inv = stats
+    sizes, w_off, b_off, activation, loss = net[0], net[1], net[2], net[3], net[4]
+    acts, grads_a, grads_b, tmp = bufs
     n = rows.shape[0]
     n_layers = sizes.shape[0] - 1
     a_off = 0
@@ -266,32 +259,9 @@ def _apply_update(p, g, lr, wd, clip, n_weights):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def run_epoch(
-    X,
-    Y,
-    mean,
-    inv_scale,
-    sq_inv,
-    y_shift,
-    y_inv,
-    order,
-    noise,
-    n_rows,
-    params,
-    lrs,
-    wds,
-    sizes,
-    w_off,
-    b_off,
-    batch_size,
-    chunk,
-    activation,
-    loss,
-    clip,
-    active,
-    losses,
-):
-    """Run one epoch for each active network ``m`` of the group.
+def run_epoch(data, n_rows, net, group, batch_size, chunk):
+    """Run one epoch for each active network ``m`` of the group (``data``,
+    ``net`` and ``group`` as in the module docstring).
 
     Network ``m`` standardizes inputs with ``mean[m]``, ``inv_scale[m]`` (and,
     when its first layer is twice as wide as ``X``, their squares with
@@ -308,6 +278,9 @@ def run_epoch(
     the parameters from before the bad step, gets a non-finite loss and is
     marked inactive; the others go on.
     """
+    X, Y, mean, inv_scale, sq_inv, y_shift, y_inv, order, noise = data
+    sizes, b_off, clip = net[0], net[2], net[5]
+    params, lrs, wds, active, losses = group
     n_models, n_params = params.shape
     n_layers = sizes.shape[0] - 1
     width = 0
@@ -322,6 +295,7 @@ def run_epoch(
     grads_a = np.empty(chunk * width, np.float32)
     grads_b = np.empty(chunk * width, np.float32)
     tmp = np.empty(max_w, np.float32)
+    bufs = (acts, grads_a, grads_b, tmp)
     g = np.empty(n_params, np.float32)
     n_weights = b_off[0]
     for m in range(n_models):
@@ -329,6 +303,7 @@ def run_epoch(
             losses[m] = np.nan
             continue
         p = params[m]
+        stats = (mean[m], inv_scale[m], sq_inv[m], y_shift[m], y_inv[m])
         n = n_rows[m]
         total = 0.0
         n_steps = 0
@@ -344,23 +319,12 @@ def run_epoch(
                     Y,
                     order[m, c0:c1],
                     eps,
-                    mean[m],
-                    inv_scale[m],
-                    sq_inv[m],
-                    y_shift[m],
-                    y_inv[m],
+                    stats,
                     p,
                     g,
-                    sizes,
-                    w_off,
-                    b_off,
+                    net,
                     batch_rows,
-                    activation,
-                    loss,
-                    acts,
-                    grads_a,
-                    grads_b,
-                    tmp,
+                    bufs,
                     c0 == start,
                 )
             step_loss /= batch_rows

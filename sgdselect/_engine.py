@@ -359,6 +359,18 @@ class CPUEngine(_BaseEngine):
         chunk = chunk_rows(per_row, self.batch_size)
         return chunk, _STRIPE_CHUNKS * chunk
 
+    def _net(self):
+        """The kernel's ``net``: architecture and training rule."""
+        lay = self.layout
+        return (
+            self.sizes,
+            lay.weight_offsets,
+            lay.bias_offsets,
+            self._act,
+            self._loss,
+            self.clip,
+        )
+
     def _shared_args(self, i, order, noise):
         block = self.blocks[i]
         n = len(self.rows[block.start])
@@ -515,7 +527,7 @@ class CPUEngine(_BaseEngine):
     def _run(self, part, order, noise, losses):
         (x_mean, x_inv), (y_mean, y_inv) = self._x_stats, self._y_stats
         n_rows = np.array([len(r) for r in self.rows], dtype=np.int64)
-        _cpu_kernel.run_epoch(
+        data = (
             self.X,
             self.Y,
             x_mean[part],
@@ -525,20 +537,21 @@ class CPUEngine(_BaseEngine):
             y_inv[part],
             order[part],
             noise[part],
-            n_rows[part],
+        )
+        group = (
             self.params[part],
             self._lrs[part],
             self._wds[part],
-            self.sizes,
-            self.layout.weight_offsets,
-            self.layout.bias_offsets,
-            self.batch_size,
-            chunk_rows(np.max(self.sizes[:-1] * self.sizes[1:]), self.batch_size),
-            self._act,
-            self._loss,
-            self.clip,
             self.active[part],
             losses[part],
+        )
+        _cpu_kernel.run_epoch(
+            data,
+            n_rows[part],
+            self._net(),
+            group,
+            self.batch_size,
+            chunk_rows(np.max(self.sizes[:-1] * self.sizes[1:]), self.batch_size),
         )
 
 
