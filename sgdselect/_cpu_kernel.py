@@ -9,7 +9,20 @@ BLAS through ``np.dot``; everything else is plain loops over preallocated
 buffers, so the steady state allocates nothing.
 
 The engine (``_engine.py``) owns data layout, randomness and bookkeeping; this
-module only does arithmetic on arrays it is given.
+module only does arithmetic on arrays it is given. The epoch kernels take them
+grouped by concern, as tuples:
+
+``data``
+    ``(X, Y, mean, inv_scale, sq_inv, y_shift, y_inv, order, noise)``: the rows
+    visited, in order, their label noise, and the standardization.
+``net``
+    ``(sizes, w_off, b_off, activation, loss, clip)``: the architecture and
+    training rule, fixed for an engine.
+``group``
+    ``(params, lrs, wds, active, losses)``: the networks and their results.
+``grad``
+    ``(gW1, gb1, gW2, gb2, loss)``: a gradient of a shared block, as from
+    ``gradient_buffers``.
 """
 
 import numpy as np
@@ -166,31 +179,14 @@ def _column_sums(G, out, overwrite):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _forward_backward(
-    X,
-    Y,
-    rows,
-    noise,
-    mean,
-    inv_scale,
-    sq_inv,
-    y_shift,
-    y_inv,
-    p,
-    g,
-    sizes,
-    w_off,
-    b_off,
-    batch_rows,
-    activation,
-    loss,
-    acts,
-    grads_a,
-    grads_b,
-    tmp,
-    first,
-):
-    """One chunk of rows: forward, loss, backward; gradients go to ``g``."""
+def _forward_backward(X, Y, rows, noise, stats, p, g, net, batch_rows, bufs, first):
+    """One chunk of rows of one network: forward, loss, backward; gradients go
+    to ``g``. ``stats`` is the network's ``(mean, inv_scale, sq_inv, y_shift,
+    y_inv)`` and ``bufs`` the scratch ``(acts, grads_a, grads_b, tmp)`` (see
+    ``run_epoch``)."""
+    mean, inv_scale, sq_inv, y_shift, y_inv = stats
+    sizes, w_off, b_off, activation, loss = net[0], net[1], net[2], net[3], net[4]
+    acts, grads_a, grads_b, tmp = bufs
     n = rows.shape[0]
     n_layers = sizes.shape[0] - 1
     a_off = 0
@@ -266,32 +262,9 @@ def _apply_update(p, g, lr, wd, clip, n_weights):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def run_epoch(
-    X,
-    Y,
-    mean,
-    inv_scale,
-    sq_inv,
-    y_shift,
-    y_inv,
-    order,
-    noise,
-    n_rows,
-    params,
-    lrs,
-    wds,
-    sizes,
-    w_off,
-    b_off,
-    batch_size,
-    chunk,
-    activation,
-    loss,
-    clip,
-    active,
-    losses,
-):
-    """Run one epoch for each active network ``m`` of the group.
+def run_epoch(data, n_rows, net, group, batch_size, chunk):
+    """Run one epoch for each active network ``m`` of the group (``data``,
+    ``net`` and ``group`` as in the module docstring).
 
     Network ``m`` standardizes inputs with ``mean[m]``, ``inv_scale[m]`` (and,
     when its first layer is twice as wide as ``X``, their squares with
@@ -308,6 +281,9 @@ def run_epoch(
     the parameters from before the bad step, gets a non-finite loss and is
     marked inactive; the others go on.
     """
+    X, Y, mean, inv_scale, sq_inv, y_shift, y_inv, order, noise = data
+    sizes, b_off, clip = net[0], net[2], net[5]
+    params, lrs, wds, active, losses = group
     n_models, n_params = params.shape
     n_layers = sizes.shape[0] - 1
     width = 0
@@ -322,6 +298,7 @@ def run_epoch(
     grads_a = np.empty(chunk * width, np.float32)
     grads_b = np.empty(chunk * width, np.float32)
     tmp = np.empty(max_w, np.float32)
+    bufs = (acts, grads_a, grads_b, tmp)
     g = np.empty(n_params, np.float32)
     n_weights = b_off[0]
     for m in range(n_models):
@@ -329,6 +306,7 @@ def run_epoch(
             losses[m] = np.nan
             continue
         p = params[m]
+        stats = (mean[m], inv_scale[m], sq_inv[m], y_shift[m], y_inv[m])
         n = n_rows[m]
         total = 0.0
         n_steps = 0
@@ -344,23 +322,12 @@ def run_epoch(
                     Y,
                     order[m, c0:c1],
                     eps,
-                    mean[m],
-                    inv_scale[m],
-                    sq_inv[m],
-                    y_shift[m],
-                    y_inv[m],
+                    stats,
                     p,
                     g,
-                    sizes,
-                    w_off,
-                    b_off,
+                    net,
                     batch_rows,
-                    activation,
-                    loss,
-                    acts,
-                    grads_a,
-                    grads_b,
-                    tmp,
+                    bufs,
                     c0 == start,
                 )
             step_loss /= batch_rows
@@ -485,50 +452,25 @@ def _group_update(
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def run_epoch_shared(
-    X,
-    Y,
-    mean,
-    inv_scale,
-    sq_inv,
-    y_shift,
-    y_inv,
-    order,
-    noise,
-    params,
-    lrs,
-    wds,
-    sizes,
-    w_off,
-    b_off,
-    batch_size,
-    chunk,
-    stripe,
-    activation,
-    loss,
-    clip,
-    active,
-    losses,
-    direct,
-):
+def run_epoch_shared(data, net, group, direct, batch_size, chunk, stripe, share):
     """One epoch for networks with one hidden layer that share their data.
 
-    The networks of ``params`` (n_models, n_params) see the same rows in the
-    same order (``order``, with label noise ``noise``) under the same
-    standardization, and differ in initialization, learning rate and weight
-    decay: a seed and its step sizes in a search. Their first layers are then
-    one wide matrix, ``(n_features, n_models * hidden)``, so that the two big
-    products of a step (inputs times first layer, and its gradient) are one
-    BLAS call each for all the networks, and the elementwise work runs over
-    contiguous rows for all of them at once. The small second layers run as
-    loops per network. Arguments and results are as in ``run_epoch``, with
-    one order for the whole group.
+    The networks of the group (``params``, n_models x n_params) see the same
+    rows in the same order (``order``, with label noise ``noise``) under the
+    same standardization, and differ in initialization, learning rate and
+    weight decay: a seed and its step sizes in a search. Their first layers
+    are then one wide matrix, ``(n_features, n_models * hidden)``, so that the
+    two big products of a step (inputs times first layer, and its gradient)
+    are one BLAS call each for all the networks, and the elementwise work runs
+    over contiguous rows for all of them at once. The small second layers run
+    as loops per network. Batches are processed in chunks of ``chunk`` rows;
+    results are as in ``run_epoch``.
 
     A batch's gradient is the sum, in order, of the gradients of its stripes
-    of ``stripe`` rows (a multiple of ``chunk``), each summed over its chunks:
-    the engine's multi-threaded step (``stripe_gradient`` on several threads,
-    then ``finish_step``) adds the same terms in the same order, so results do
-    not depend on the number of threads.
+    of ``stripe`` rows (a multiple of ``chunk``), each summed over its chunks.
+    The engine's multi-threaded step has threads compute stripes with this
+    function (see ``share``) and adds their gradients in the same order, so
+    results do not depend on the number of threads.
 
     ``direct`` (a float32 copy-free view of ``X``, or an empty array) is for
     full batches over all of ``X`` in its own order: chunks are then read in
@@ -536,17 +478,27 @@ def run_epoch_shared(
     first layer, ``((x - mean) * s) @ W = x @ (s * W) - (mean * s) @ W``, with
     the gradient unfolded the same way. The caller uses it only where
     ``|mean * s|`` is small, so that the fold loses no float32 precision.
+
+    ``share`` is None for an epoch. A thread's share of a multi-threaded step
+    is ``(stack, batch_rows)``: ``data`` (and ``direct``) then hold the rows
+    of consecutive stripes of a batch of ``batch_rows`` rows, ``batch_size``
+    is ``stripe``, and the gradient of the ``q``-th stripe (its loss averaged
+    over ``batch_rows``) goes to slot ``q`` of ``stack`` (from
+    ``stripe_stack``) instead of into a step: the networks are only read.
     """
+    X, Y, mean, inv_scale, sq_inv, y_shift, y_inv, order, noise = data
+    sizes, w_off, b_off, activation, loss, clip = net
+    params, lrs, wds, active, losses = group
     n_models = params.shape[0]
     d, h, k = sizes[0], sizes[1], sizes[2]
     wide = n_models * h
     W1 = np.empty((d, wide), np.float32)
     b1 = np.empty(wide, np.float32)
     pack_first_layer(params, w_off, b_off, W1, b1)
-    # The batch gradient, the sum of the earlier stripes, and chunk scratch:
-    # as in gradient_buffers and chunk_buffers, allocated here so that the
-    # compiler sees they do not overlap (from a helper's tuple, a step at
-    # batch size 1-8 was 5% slower).
+    # The batch gradient, the sum of its earlier stripes, and chunk scratch,
+    # allocated here rather than by a helper returning them: the compiler
+    # then sees they do not overlap (from a helper's tuple, a step at batch
+    # size 1-8 was 5% slower).
     gW1 = np.empty((d, wide), np.float32)
     gb1 = np.empty(wide, np.float32)
     gW2 = np.empty((n_models, h, k), np.float32)
@@ -577,15 +529,17 @@ def run_epoch_shared(
         if use_direct:
             _fold_standardization(W1, b1, mean, inv_scale, W1s, b1s)
             Wf, bf = W1s, b1s
-        batch_rows = stop - start
-        # The chunk loop of stripe_gradient over the whole batch, written out
-        # (a call per step with that many arrays cost about 0.5 us in
-        # reference counts, a fifth of a step at batch size 1), with the
-        # stripes' sums made at their boundaries: at the start of a later
-        # stripe, the sum so far is set aside and the stripe is summed in the
-        # gradient's place; the two are added when the stripe ends (the same
-        # bits as sum + stripe: IEEE addition commutes). The threaded path's
-        # test checks that both give the same bits.
+        batch_rows = stop - start if share is None else share[1]
+        # The chunk loop's one home: the threaded step runs it through this
+        # function too (``share``). It is not a function called per step, nor
+        # one inlined with inline="always": either binds its ~25 arrays to
+        # fresh names each step, and Numba cannot prune their reference
+        # counts across np.dot (inlined: 31 more atomic pairs a step, 13% of
+        # a step's CPU time at batch size 1-8).
+        # The stripes' sums are made at their boundaries: at the start of a
+        # later stripe, the sum so far is set aside and the stripe is summed
+        # in the gradient's place; the two are added when the stripe ends
+        # (the same bits as sum + stripe: IEEE addition commutes).
         for c0 in range(start, stop, chunk):
             c1 = min(c0 + chunk, stop)
             c = c1 - c0
@@ -629,9 +583,14 @@ def run_epoch_shared(
                 np.dot(A.T, G, tmp)
                 gW1 += tmp
             _column_sums(G, gb1, first)
-        if batch_rows > stripe:
+        if stop - start > stripe:
             _add_into(gW1, gb1, gW2, gb2, step_loss, sW1, sb1, sW2, sb2, s_loss)
-        # finish_step, written out for the same reason.
+        if share is not None:
+            copy_gradient(_stacked(share[0], n_steps), (gW1, gb1, gW2, gb2, step_loss))
+            n_steps += 1
+            continue
+        # finish_step, written out for the same reason (inlined: 19 more
+        # pairs a step, 6-7% at batch size 1-8).
         if use_direct:
             _unfold_gradient(gW1, gb1, mean, inv_scale)
         for m in range(n_models):
@@ -648,10 +607,44 @@ def run_epoch_shared(
             elif was_active[m] and np.isnan(losses[m]):
                 losses[m] = np.inf  # diverged in its gradient, not its loss
         n_steps += 1
-    unpack_first_layer(W1, b1, w_off, b_off, params)
+    if share is None:
+        unpack_first_layer(W1, b1, w_off, b_off, params)
+        for m in range(n_models):
+            if active[m]:
+                losses[m] = totals[m] / max(n_steps, 1)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def finish_step(
+    data, net, group, use_direct, W1, b1, grad, step, totals, was_active, batch_rows
+):
+    """The step of a shared group from its batch gradient ``grad`` on several
+    threads (``run_epoch_shared`` writes the same code out): unfold,
+    divergence checks, clipping, the SGD step on ``W1, b1`` (the first layers,
+    packed) and the second layers in ``params``, and the running loss
+    ``totals``. ``step`` (n_models,) is scratch; ``was_active`` is ``active``
+    at the epoch's start."""
+    mean, inv_scale = data[2], data[3]
+    w_off, b_off, clip = net[1], net[2], net[5]
+    params, lrs, wds, active, losses = group
+    gW1, gb1, gW2, gb2, step_loss = grad
+    n_models = params.shape[0]
+    h = gW2.shape[1]
+    if use_direct:
+        _unfold_gradient(gW1, gb1, mean, inv_scale)
+    for m in range(n_models):
+        if active[m] and not np.isfinite(step_loss[m]):
+            active[m] = False
+            losses[m] = step_loss[m]
+    _group_scales(gW1, gb1, gW2, gb2, h, lrs, clip, active, step)
+    _group_update(
+        W1, b1, params, gW1, gb1, gW2, gb2, w_off[1], b_off[1], lrs, wds, step, h
+    )
     for m in range(n_models):
         if active[m]:
-            losses[m] = totals[m] / max(n_steps, 1)
+            totals[m] += step_loss[m] / batch_rows
+        elif was_active[m] and np.isnan(losses[m]):
+            losses[m] = np.inf  # diverged in its gradient, not its loss
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -667,16 +660,61 @@ def gradient_buffers(n_models, d, h, k):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def chunk_buffers(chunk, d, wide, k):
-    """Scratch of one chunk: ``(A0, H, G1, out, G2, tmp)``."""
+def stripe_stack(n_stripes, n_models, d, h, k):
+    """Gradients of ``n_stripes`` stripes, each as from ``gradient_buffers``,
+    stacked along a first axis: ``(gW1, gb1, gW2, gb2, loss)``."""
     return (
-        np.empty((chunk, d), np.float32),
-        np.empty((chunk, wide), np.float32),
-        np.empty((chunk, wide), np.float32),
-        np.empty((chunk, k), np.float32),
-        np.empty((chunk, k), np.float32),
-        np.empty((d, wide), np.float32),
+        np.empty((n_stripes, d, n_models * h), np.float32),
+        np.empty((n_stripes, n_models * h), np.float32),
+        np.empty((n_stripes, n_models, h, k), np.float32),
+        np.empty((n_stripes, n_models, k), np.float32),
+        np.zeros((n_stripes, n_models)),
     )
+
+
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _stacked(stack, q):
+    """Slot ``q`` of a ``stripe_stack``, as a gradient."""
+    return (stack[0][q], stack[1][q], stack[2][q], stack[3][q], stack[4][q])
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def add_stripes(grad, stack, count, first):
+    """Add the first ``count`` stripes of ``stack`` into ``grad`` in order,
+    the first one copied instead when ``first``: the same additions, in the
+    same order, as ``run_epoch_shared`` makes."""
+    for q in range(count):
+        if first and q == 0:
+            copy_gradient(grad, _stacked(stack, 0))
+        else:
+            add_gradient(grad, _stacked(stack, q))
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _add_into(gW1, gb1, gW2, gb2, loss, oW1, ob1, oW2, ob2, o_loss):
+    """The gradient ``g += o``, term by term."""
+    gW1 += oW1
+    gb1 += ob1
+    gW2 += oW2
+    gb2 += ob2
+    loss += o_loss
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def add_gradient(grad, other):
+    """``grad += other``, term by term."""
+    _add_into(*grad, *other)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def copy_gradient(grad, other):
+    """``grad[...] = other``, term by term."""
+    gW1, gb1, gW2, gb2, loss = grad
+    gW1[...] = other[0]
+    gb1[...] = other[1]
+    gW2[...] = other[2]
+    gb2[...] = other[3]
+    loss[...] = other[4]
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -701,240 +739,6 @@ def unpack_first_layer(W1, b1, w_off, b_off, params):
             :, m * h : (m + 1) * h
         ]
         params[m, b_off[0] : b_off[0] + h] = b1[m * h : (m + 1) * h]
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def stripe_gradient(
-    X,
-    Y,
-    mean,
-    inv_scale,
-    sq_inv,
-    y_shift,
-    y_inv,
-    order,
-    noise,
-    start,
-    stop,
-    batch_rows,
-    Wf,
-    bf,
-    params,
-    w_off,
-    b_off,
-    h,
-    chunk,
-    activation,
-    loss,
-    active,
-    direct,
-    scratch,
-    out,
-):
-    """The gradient of rows ``order[start:stop]`` of a batch of ``batch_rows``
-    rows, for every network of a shared group (see ``run_epoch_shared``),
-    summed over chunks of ``chunk`` rows into ``out`` (overwritten; from
-    ``gradient_buffers``), with their summed loss. ``Wf, bf`` are the packed
-    first layers (folded when ``direct`` is used); ``scratch`` is from
-    ``chunk_buffers``. Reads shared arrays only: several threads may run it
-    at once on different stripes."""
-    A0, Hb, G1, outb, G2, tmp = scratch
-    gW1, gb1, gW2, gb2, step_loss = out
-    n_models = params.shape[0]
-    k = gW2.shape[2]
-    use_direct = direct.shape[0] > 0
-    step_loss[:] = 0.0
-    for c0 in range(start, stop, chunk):
-        c1 = min(c0 + chunk, stop)
-        c = c1 - c0
-        first = c0 == start
-        rows = order[c0:c1]
-        eps = noise[c0:c1] if noise.shape[0] > 0 else noise
-        H, G = Hb[:c], G1[:c]
-        o, g2 = outb[:c], G2[:c]
-        if use_direct:
-            A = direct[c0:c1]
-        else:
-            A = A0[:c]
-            _gather(X, rows, mean, inv_scale, sq_inv, A)
-        np.dot(A, Wf, H)
-        _bias_act(H, bf, activation)
-        for m in range(n_models):
-            lo = m * h
-            W2 = params[m, w_off[1] : w_off[1] + h * k].reshape(h, k)
-            b2 = params[m, b_off[1] : b_off[1] + k]
-            _dense_small(H, lo, W2, b2, o)
-            step_loss[m] += _output_grad(
-                o, Y, y_shift, y_inv, rows, eps, batch_rows, loss, g2
-            )
-            if not active[m]:
-                g2[:] = 0.0
-            _small_backward(H, lo, g2, W2, gW2[m], gb2[m], G, first)
-        _act_grad(G, H, activation)
-        if first:
-            np.dot(A.T, G, gW1)
-        else:
-            np.dot(A.T, G, tmp)
-            gW1 += tmp
-        _column_sums(G, gb1, first)
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def stripe_stack(n_stripes, n_models, d, h, k):
-    """Gradients of ``n_stripes`` stripes, each as from ``gradient_buffers``,
-    stacked along a first axis: ``(gW1, gb1, gW2, gb2, loss)``."""
-    return (
-        np.empty((n_stripes, d, n_models * h), np.float32),
-        np.empty((n_stripes, n_models * h), np.float32),
-        np.empty((n_stripes, n_models, h, k), np.float32),
-        np.empty((n_stripes, n_models, k), np.float32),
-        np.zeros((n_stripes, n_models)),
-    )
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def stripes_gradient(
-    X,
-    Y,
-    mean,
-    inv_scale,
-    sq_inv,
-    y_shift,
-    y_inv,
-    order,
-    noise,
-    starts,
-    stripe,
-    stop,
-    batch_rows,
-    Wf,
-    bf,
-    params,
-    w_off,
-    b_off,
-    h,
-    chunk,
-    activation,
-    loss,
-    active,
-    direct,
-    scratch,
-    stack,
-):
-    """``stripe_gradient`` for the stripes starting at ``starts`` (each
-    ``stripe`` rows, the batch ending at ``stop``), one after the other into
-    ``stack`` (from ``stripe_stack``): a thread's share of a step, in one
-    call."""
-    for q in range(starts.shape[0]):
-        stripe_gradient(
-            X,
-            Y,
-            mean,
-            inv_scale,
-            sq_inv,
-            y_shift,
-            y_inv,
-            order,
-            noise,
-            starts[q],
-            min(starts[q] + stripe, stop),
-            batch_rows,
-            Wf,
-            bf,
-            params,
-            w_off,
-            b_off,
-            h,
-            chunk,
-            activation,
-            loss,
-            active,
-            direct,
-            scratch,
-            (stack[0][q], stack[1][q], stack[2][q], stack[3][q], stack[4][q]),
-        )
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def add_stripes(g, stack, count, first):
-    """Add the first ``count`` stripes of ``stack`` into ``g`` in order, the
-    first one copied instead when ``first``: the same additions, in the same
-    order, as ``run_epoch_shared`` makes."""
-    for q in range(count):
-        if first and q == 0:
-            g[0][...] = stack[0][0]
-            g[1][...] = stack[1][0]
-            g[2][...] = stack[2][0]
-            g[3][...] = stack[3][0]
-            g[4][...] = stack[4][0]
-        else:
-            add_gradient(
-                g, (stack[0][q], stack[1][q], stack[2][q], stack[3][q], stack[4][q])
-            )
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def _add_into(gW1, gb1, gW2, gb2, loss, oW1, ob1, oW2, ob2, o_loss):
-    """The gradient ``g += o``, term by term."""
-    gW1 += oW1
-    gb1 += ob1
-    gW2 += oW2
-    gb2 += ob2
-    loss += o_loss
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def add_gradient(g, other):
-    """``g += other`` for gradients from ``gradient_buffers``, term by term."""
-    _add_into(*g, *other)
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def finish_step(
-    W1,
-    b1,
-    params,
-    gW1,
-    gb1,
-    gW2,
-    gb2,
-    step_loss,
-    mean,
-    inv_scale,
-    use_direct,
-    w_off,
-    b_off,
-    lrs,
-    wds,
-    clip,
-    active,
-    step,
-    losses,
-    totals,
-    was_active,
-    batch_rows,
-):
-    """The update of a shared group from its batch gradient (the arrays of
-    ``gradient_buffers``): unfold, divergence checks, clipping, the SGD step
-    on ``W1, b1`` (packed) and the second layers in ``params``, and the
-    running loss ``totals``."""
-    n_models = params.shape[0]
-    h = gW2.shape[1]
-    if use_direct:
-        _unfold_gradient(gW1, gb1, mean, inv_scale)
-    for m in range(n_models):
-        if active[m] and not np.isfinite(step_loss[m]):
-            active[m] = False
-            losses[m] = step_loss[m]
-    _group_scales(gW1, gb1, gW2, gb2, h, lrs, clip, active, step)
-    _group_update(
-        W1, b1, params, gW1, gb1, gW2, gb2, w_off[1], b_off[1], lrs, wds, step, h
-    )
-    for m in range(n_models):
-        if active[m]:
-            totals[m] += step_loss[m] / batch_rows
-        elif was_active[m] and np.isnan(losses[m]):
-            losses[m] = np.inf  # diverged in its gradient, not its loss
 
 
 @njit(cache=True, nogil=True, error_model="numpy", fastmath=_REDUCE)

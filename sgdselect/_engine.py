@@ -363,155 +363,128 @@ class CPUEngine(_BaseEngine):
         chunk = chunk_rows(per_row, self.batch_size)
         return chunk, _STRIPE_CHUNKS * chunk
 
-    def _shared_args(self, i, order, noise):
+    def _net(self):
+        """The kernel's ``net``: architecture and training rule."""
+        lay = self.layout
+        return (
+            self.sizes,
+            lay.weight_offsets,
+            lay.bias_offsets,
+            self._act,
+            self._loss,
+            self.clip,
+        )
+
+    def _shared_args(self, i, order, noise, losses):
+        """The kernel's ``data``, ``net`` and ``group`` for block ``i``."""
         block = self.blocks[i]
         n = len(self.rows[block.start])
-        return (
+        data = (
             self.X,
             self.Y,
             *self._stats(block.start),
             order[i, :n],
             noise[i, :n] if noise.shape[1] else noise[i],
         )
-
-    def _run_shared(self, i, order, noise, losses):
-        block = self.blocks[i]
-        chunk, stripe = self._shared_shapes(i)
-        _cpu_kernel.run_epoch_shared(
-            *self._shared_args(i, order, noise),
+        group = (
             self.params[block],
             self._lrs[block],
             self._wds[block],
-            self.sizes,
-            self.layout.weight_offsets,
-            self.layout.bias_offsets,
+            self.active[block],
+            losses[block],
+        )
+        return data, self._net(), group
+
+    def _run_shared(self, i, order, noise, losses):
+        chunk, stripe = self._shared_shapes(i)
+        _cpu_kernel.run_epoch_shared(
+            *self._shared_args(i, order, noise, losses),
+            self._direct[i],
             self.batch_size,
             chunk,
             stripe,
-            self._act,
-            self._loss,
-            self.clip,
-            self.active[block],
-            losses[block],
-            self._direct[i],
+            None,
         )
 
     def _run_shared_threaded(self, i, order, noise, losses, n_threads):
-        """``_run_shared`` with each step's stripes on ``n_threads`` threads:
-        the same kernel functions adding the same terms in the same order, so
-        the result is the one-thread result, bit for bit."""
+        """``_run_shared`` with each step's stripes on ``n_threads`` threads,
+        each computing its stripes with the one-thread kernel; their gradients
+        are added in the one-thread order, so the result is the one-thread
+        result, bit for bit."""
         from concurrent.futures import ThreadPoolExecutor
 
         k = _cpu_kernel
-        block = self.blocks[i]
         chunk, stripe = self._shared_shapes(i)
-        X, Y, mean, inv, sq_inv, y_mean, y_inv, order_i, noise_i = self._shared_args(
-            i, order, noise
-        )
-        params, active, out_losses = (
-            self.params[block],
-            self.active[block],
-            losses[block],
-        )
-        lrs, wds = self._lrs[block], self._wds[block]
-        w_off, b_off = self.layout.weight_offsets, self.layout.bias_offsets
+        data, net, group = self._shared_args(i, order, noise, losses)
+        order_i, noise_i = data[7], data[8]
+        params, active, out_losses = group[0], group[3], group[4]
+        w_off, b_off = net[1], net[2]
         n_models, (d, h, n_out) = params.shape[0], self.sizes
         wide = n_models * h
         W1, b1 = np.empty((d, wide), np.float32), np.empty(wide, np.float32)
         k.pack_first_layer(params, w_off, b_off, W1, b1)
         direct = self._direct[i]
         use_direct = direct.shape[0] > 0
-        W1s, b1s = np.empty_like(W1), np.empty_like(b1)
         # A task is a thread's run of up to _TASK_STRIPES consecutive stripes
         # (one compiled call); 2 tasks per thread are in flight, each with its
-        # own scratch and stack of stripe gradients, which are added in order.
+        # own stack of stripe gradients, which are added in order.
         n_slots = 2 * n_threads
-        slots = [
-            (
-                k.chunk_buffers(chunk, d, wide, n_out),
-                k.stripe_stack(_TASK_STRIPES, n_models, d, h, n_out),
-            )
-            for _ in range(n_slots)
+        stacks = [
+            k.stripe_stack(_TASK_STRIPES, n_models, d, h, n_out) for _ in range(n_slots)
         ]
-        g = k.gradient_buffers(n_models, d, h, n_out)
+        grad = k.gradient_buffers(n_models, d, h, n_out)
         step = np.zeros(n_models)
         totals = np.zeros(n_models)
         was_active = active.copy()
         n, n_steps = len(order_i), 0
+        task_rows = _TASK_STRIPES * stripe
         with contextlib.ExitStack() as stack:
             pool = self._pool or stack.enter_context(ThreadPoolExecutor(n_threads))
             for start in range(0, n, self.batch_size):
                 stop = min(start + self.batch_size, n)
-                Wf, bf = W1, b1
-                if use_direct:
-                    k._fold_standardization(W1, b1, mean, inv, W1s, b1s)
-                    Wf, bf = W1s, b1s
-                starts = np.arange(start, stop, stripe, dtype=np.int64)
                 tasks = [
-                    starts[a : a + _TASK_STRIPES]
-                    for a in range(0, len(starts), _TASK_STRIPES)
+                    (a, min(a + task_rows, stop)) for a in range(start, stop, task_rows)
                 ]
 
-                def submit(j, Wf=Wf, bf=bf, stop=stop, start=start, tasks=tasks):
-                    scratch, stack = slots[j % n_slots]
+                def submit(j, batch_rows=stop - start, tasks=tasks):
+                    # The task's rows (an empty noise or direct stays empty),
+                    # in batches of one stripe whose gradients go to a stack.
+                    a, b = tasks[j]
                     return pool.submit(
-                        k.stripes_gradient,
-                        X,
-                        Y,
-                        mean,
-                        inv,
-                        sq_inv,
-                        y_mean,
-                        y_inv,
-                        order_i,
-                        noise_i,
-                        tasks[j],
+                        k.run_epoch_shared,
+                        (*data[:7], order_i[a:b], noise_i[a:b]),
+                        net,
+                        group,
+                        direct[a:b],
                         stripe,
-                        stop,
-                        stop - start,
-                        Wf,
-                        bf,
-                        params,
-                        w_off,
-                        b_off,
-                        h,
                         chunk,
-                        self._act,
-                        self._loss,
-                        active,
-                        direct,
-                        scratch,
-                        stack,
+                        stripe,
+                        (stacks[j % n_slots], batch_rows),
                     )
 
                 jobs = {j: submit(j) for j in range(min(n_slots, len(tasks)))}
                 for j in range(len(tasks)):
                     jobs.pop(j).result()
-                    k.add_stripes(g, slots[j % n_slots][1], len(tasks[j]), j == 0)
+                    n_done = -(-(tasks[j][1] - tasks[j][0]) // stripe)
+                    k.add_stripes(grad, stacks[j % n_slots], n_done, j == 0)
                     if j + n_slots < len(tasks):
                         jobs[j + n_slots] = submit(j + n_slots)
                 k.finish_step(
+                    data,
+                    net,
+                    group,
+                    use_direct,
                     W1,
                     b1,
-                    params,
-                    *g,
-                    mean,
-                    inv,
-                    use_direct,
-                    w_off,
-                    b_off,
-                    lrs,
-                    wds,
-                    self.clip,
-                    active,
+                    grad,
                     step,
-                    out_losses,
                     totals,
                     was_active,
                     stop - start,
                 )
+                # The next step's tasks read the first layers from params.
+                k.unpack_first_layer(W1, b1, w_off, b_off, params)
                 n_steps += 1
-        k.unpack_first_layer(W1, b1, w_off, b_off, params)
         for m in range(n_models):
             if active[m]:
                 out_losses[m] = totals[m] / max(n_steps, 1)
@@ -519,7 +492,7 @@ class CPUEngine(_BaseEngine):
     def _run(self, part, order, noise, losses):
         (x_mean, x_inv), (y_mean, y_inv) = self._x_stats, self._y_stats
         n_rows = np.array([len(r) for r in self.rows], dtype=np.int64)
-        _cpu_kernel.run_epoch(
+        data = (
             self.X,
             self.Y,
             x_mean[part],
@@ -529,20 +502,21 @@ class CPUEngine(_BaseEngine):
             y_inv[part],
             order[part],
             noise[part],
-            n_rows[part],
+        )
+        group = (
             self.params[part],
             self._lrs[part],
             self._wds[part],
-            self.sizes,
-            self.layout.weight_offsets,
-            self.layout.bias_offsets,
-            self.batch_size,
-            chunk_rows(np.max(self.sizes[:-1] * self.sizes[1:]), self.batch_size),
-            self._act,
-            self._loss,
-            self.clip,
             self.active[part],
             losses[part],
+        )
+        _cpu_kernel.run_epoch(
+            data,
+            n_rows[part],
+            self._net(),
+            group,
+            self.batch_size,
+            chunk_rows(np.max(self.sizes[:-1] * self.sizes[1:]), self.batch_size),
         )
 
 
