@@ -148,6 +148,55 @@ _COMMON_PARAMETERS = """
         Continue training the previous network (and batch order) on ``fit``.
 """
 
+PARTIAL_FIT = """Train on one chunk of data: a single pass over ``(X, y)``.
+
+        Streams data larger than memory through the network, one chunk per
+        call. The first call draws the network from ``random_state``; every
+        call updates running standardization statistics of ``X`` (and of
+        regression targets) and re-expresses the network in the new units,
+        so what it computes is unchanged by the update.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            One chunk of training data (a single row is allowed).
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Its targets.
+        classes : array-like of shape (n_classes,), default=None
+            Every class label of the whole stream, for classification. Pass it
+            on the first call when the first chunk may not hold every class:
+            by default the classes are those of the first chunk, and a later
+            chunk with a label outside them is an error. It must not change
+            on later calls. Leave it out for regression.
+
+        Returns
+        -------
+        self : object
+            The selector, trained one more pass.
+
+        Notes
+        -----
+        A chunk smaller than ``batch_size`` is one batch. ``early_stopping``
+        and ``max_iter`` do not apply: the caller decides how many passes to
+        make. ``n_iter_`` counts the passes (calls and epochs of ``fit``).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sgdselect import SGDSupportSelector
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.normal(size=(1000, 6))
+        >>> y = np.sin(X[:, 0]) + X[:, 1] ** 2
+        >>> selector = SGDSupportSelector(random_state=0)
+        >>> for epoch in range(40):
+        ...     for chunk in np.array_split(np.arange(1000), 4):
+        ...         selector = selector.partial_fit(X[chunk], y[chunk])
+        >>> selector.n_iter_, selector.n_samples_seen_
+        (160, 40000)
+        >>> selector.get_support(indices=True)
+        array([0, 1])
+        """
+
 ATTRIBUTES = """
     Attributes
     ----------

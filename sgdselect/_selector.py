@@ -17,7 +17,7 @@ from sklearn.feature_selection import SelectorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from sgdselect._docstrings import format_docstring
+from sgdselect._docstrings import PARTIAL_FIT, format_docstring
 from sgdselect._engine import resolve_device
 from sgdselect._network import (
     Layout,
@@ -305,54 +305,6 @@ class _IncrementalSupportSelector(_BaseSupportSelector):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None):
-        """Train on one chunk of data: a single pass over ``(X, y)``.
-
-        Streams data larger than memory through the network, one chunk per
-        call. The first call draws the network from ``random_state``; every
-        call updates running standardization statistics of ``X`` (and of
-        regression targets) and re-expresses the network in the new units,
-        so what it computes is unchanged by the update.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            One chunk of training data (a single row is allowed).
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Its targets.
-        classes : array-like of shape (n_classes,), default=None
-            Every class label of the whole stream, for classification. Pass it
-            on the first call when the first chunk may not hold every class:
-            by default the classes are those of the first chunk, and a later
-            chunk with a label outside them is an error. It must not change
-            on later calls. Leave it out for regression.
-
-        Returns
-        -------
-        self : object
-            The selector, trained one more pass.
-
-        Notes
-        -----
-        A chunk smaller than ``batch_size`` is one batch. ``early_stopping``
-        and ``max_iter`` do not apply: the caller decides how many passes to
-        make. ``n_iter_`` counts the passes (calls and epochs of ``fit``).
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from sgdselect import SGDSupportSelector
-        >>> rng = np.random.RandomState(0)
-        >>> X = rng.normal(size=(1000, 6))
-        >>> y = np.sin(X[:, 0]) + X[:, 1] ** 2
-        >>> selector = SGDSupportSelector(random_state=0)
-        >>> for epoch in range(40):
-        ...     for chunk in np.array_split(np.arange(1000), 4):
-        ...         selector = selector.partial_fit(X[chunk], y[chunk])
-        >>> selector.n_iter_, selector.n_samples_seen_
-        (160, 40000)
-        >>> selector.get_support(indices=True)
-        array([0, 1])
-        """
         trainer = Trainer.from_estimator(self, resolve_device(self.device))
         hidden = hidden_sizes(self.hidden_layer_sizes)
         first = not hasattr(self, "coefs_")
@@ -626,6 +578,8 @@ class GDSupportSelector(_IncrementalSupportSelector):
     def _batch_size(self):
         return None
 
+
+_IncrementalSupportSelector.partial_fit.__doc__ = PARTIAL_FIT
 
 format_docstring(
     SGDSupportSelector,
