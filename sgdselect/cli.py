@@ -609,14 +609,20 @@ def _training_loop_cached(dtype):
     never a wrong one.
     """
     import numpy as np
-    from numba import typeof
+    from numba import typeof, types
     from numba.core.registry import cpu_target
 
     from sgdselect import _cpu_kernel
 
     kernel = _cpu_kernel.run_epoch_shared
     x_type = typeof(np.empty((1, 1), dtype=dtype))
-    if any(signature[0] == x_type for signature in kernel.signatures):
+
+    def reads_x(signature):
+        # The kernel's first argument is its data tuple, X first.
+        data = signature[0]
+        return isinstance(data, types.BaseTuple) and data[0] == x_type
+
+    if any(reads_x(signature) for signature in kernel.signatures):
         return True
     try:
         cache = kernel._cache
@@ -625,7 +631,7 @@ def _training_loop_cached(dtype):
     except Exception:  # Numba's internals moved: stay quiet
         return True
     return any(
-        key[0][0] == x_type and key[1] == machine and key[2] == code for key in index
+        reads_x(key[0]) and key[1] == machine and key[2] == code for key in index
     )
 
 
