@@ -24,6 +24,7 @@ FITS = textwrap.dedent(
     """
     import numpy as np
     import pandas as pd
+    from numba import types
     from numba.core.registry import CPUDispatcher
 
     from sgdselect import SGDSupportSelector, SGDSupportSelectorCV, _cpu_kernel
@@ -56,7 +57,11 @@ FITS = textwrap.dedent(
         ).fit(data, target)
     for name, kernel in sorted(vars(_cpu_kernel).items()):
         if isinstance(kernel, CPUDispatcher) and kernel.signatures:
-            first = sorted({str(sig[0]) for sig in kernel.signatures})
+            # X: the first argument, or the first of the data tuple that a
+            # kernel taking its arguments grouped receives first.
+            xs = [sig[0][0] if isinstance(sig[0], types.BaseTuple) else sig[0]
+                  for sig in kernel.signatures]
+            first = sorted({str(x) for x in xs})
             print(name, len(kernel.signatures), first)
     """
 )
