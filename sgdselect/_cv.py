@@ -2,6 +2,7 @@
 
 import time
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator, _fit_context
@@ -43,12 +44,22 @@ def _runs(labels):
     return list(zip(edges, edges[1:] + [len(labels)], strict=True))
 
 
-def _fold(X, Y, targets, train, test, squares, ranks):
+class _Fold(NamedTuple):
     """One fold: its rows, and the input map and target encoding a lone fit
-    on ``X[train]`` would train under (``X`` through ``ranks``, if any)."""
+    on ``X[train]`` would train under."""
+
+    train: np.ndarray
+    test: np.ndarray
+    inputs: InputMap
+    targets: Targets
+
+
+def _fold(X, Y, targets, train, test, squares, ranks):
+    """The :class:`_Fold` of ``train`` and ``test`` (``X`` through ``ranks``,
+    if any)."""
     if targets.task == "regression":
         targets = Targets.for_values(Y[train])
-    return train, test, InputMap.fit(X[train], squares, ranks), targets
+    return _Fold(train, test, InputMap.fit(X[train], squares, ranks), targets)
 
 
 def _delegated(name):
@@ -291,18 +302,18 @@ class SGDSupportSelectorCV(SelectorMixin, BaseEstimator):
             return [members]
         by_size = {}
         for c, f in members:
-            by_size.setdefault(len(folds[f]["train"]), []).append((c, f))
+            by_size.setdefault(len(folds[f].train), []).append((c, f))
         return list(by_size.values())
 
     def _train_group(
         self, trainer, X, Y, loss, layout, b, group, candidates, folds, seed
     ):
-        n_train = min(len(folds[f][0]) for _, f in group)
+        n_train = min(len(folds[f].train) for _, f in group)
         batch_size = fit_batch_size(b, n_train)
         engine = trainer.engine(X, Y, layout, loss, batch_size)
         rngs = [rngs_from_seed(seed) for _ in group]
-        maps = [folds[f][2] for _, f in group]
-        fold_targets = [folds[f][3] for _, f in group]
+        maps = [folds[f].inputs for _, f in group]
+        fold_targets = [folds[f].targets for _, f in group]
         params = np.concatenate(
             [
                 trainer.initial_params(layout, init_rng, inputs)
@@ -313,9 +324,9 @@ class SGDSupportSelectorCV(SelectorMixin, BaseEstimator):
             params,
             learning_rates=[candidates[c][1] for c, _ in group],
             weight_decays=[
-                trainer.weight_decay_for(len(folds[f][0])) for _, f in group
+                trainer.weight_decay_for(len(folds[f].train)) for _, f in group
             ],
-            rows=[folds[f][0] for _, f in group],
+            rows=[folds[f].train for _, f in group],
             rngs=[shuffle_rng for _, shuffle_rng in rngs],
             x_mean=[inputs.mean for inputs in maps],
             x_inv_scale=[inputs.inv_scale for inputs in maps],

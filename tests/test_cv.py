@@ -123,3 +123,22 @@ def test_bad_grid(data, bad):
     X, y = data
     with pytest.raises(ValueError, match="learning_rates must"):
         SGDSupportSelectorCV(learning_rates=bad, **COMMON).fit(X, y)
+
+
+def test_gpu_groups_split_by_training_size():
+    """On a torch device the search stacks equal shapes: one batched pass per
+    training-set size (run without a GPU: the grouping is plain Python)."""
+    from sgdselect._cv import _fold
+    from sgdselect._targets import encode_targets
+
+    X = np.random.RandomState(0).normal(size=(30, 3))
+    targets, Y = encode_targets(X[:, 0], "auto")
+    folds = [
+        _fold(X, Y, targets, np.arange(20), np.arange(20, 30), True, None),
+        _fold(X, Y, targets, np.arange(15), np.arange(15, 30), True, None),
+        _fold(X, Y, targets, np.arange(10, 30), np.arange(10), True, None),
+    ]
+    members = [(c, f) for f in range(3) for c in range(2)]
+    groups = SGDSupportSelectorCV._groups(members, folds, "cuda")
+    assert groups == [[(0, 0), (1, 0), (0, 2), (1, 2)], [(0, 1), (1, 1)]]
+    assert SGDSupportSelectorCV._groups(members, folds, "cpu") == [members]
