@@ -2,20 +2,10 @@
 
 import numpy as np
 import pytest
+from test_selector import FAST, probe_data
 
 from sgdselect import SGDSupportSelector
 from sgdselect._shadows import n_shadow_copies, with_shadows
-
-FAST = dict(hidden_layer_sizes=(16,), max_iter=30, random_state=0)
-
-
-def probe_data(seed=0):
-    # Twelve real columns of graded strength and twelve permutation probes.
-    rng = np.random.RandomState(seed)
-    real = rng.normal(size=(400, 12))
-    y = real @ np.linspace(1.0, 0.2, 12) + 0.3 * rng.normal(size=400)
-    probes = np.column_stack([rng.permutation(c) for c in real.T])
-    return np.hstack([real, probes]), y
 
 
 def test_with_shadows_permutes_each_column():
