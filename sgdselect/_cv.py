@@ -15,7 +15,7 @@ from sgdselect._engine import resolve_device
 from sgdselect._network import Layout, forward, hidden_sizes
 from sgdselect._preprocessing import InputMap, RankGauss, validate_training_X_y
 from sgdselect._selector import SGDSupportSelector, selector_tags
-from sgdselect._support import late_mean, resolve_threshold, support_mask
+from sgdselect._support import late_mean, resolve_threshold, selection_mask
 from sgdselect._targets import Targets, encode_targets
 from sgdselect._trainer import Trainer, draw_seed, fit_batch_size, rngs_from_seed
 
@@ -23,6 +23,7 @@ from sgdselect._trainer import Trainer, draw_seed, fit_batch_size, rngs_from_see
 _DELEGATED = (
     "feature_importances_",
     "shadow_importances_",
+    "pvalues_",
     "importances_history_",
     "loss_curve_",
     "weight_decay_",
@@ -436,13 +437,16 @@ class SGDSupportSelectorCV(SelectorMixin, BaseEstimator):
         """The importance cut actually used (from ``threshold``)."""
         check_is_fitted(self)
         return resolve_threshold(
-            self.feature_importances_, self.threshold, self.shadow_importances_
+            self.feature_importances_, self.threshold, self.pvalues_
         )
 
     def _get_support_mask(self):
         check_is_fitted(self)
-        return support_mask(
-            self.feature_importances_, self.threshold_, self.max_features
+        return selection_mask(
+            self.feature_importances_,
+            self.threshold,
+            self.max_features,
+            self.pvalues_,
         )
 
     def __sklearn_tags__(self):

@@ -28,25 +28,27 @@ AUTO_THRESHOLD_NOTES = """
     most half the features and its weakest feature is at least 1.5 times the
     strongest one below.
 
-    If both are empty, nothing stands out of the shrunk mass: typical of real
-    data whose relevant features are many and of graded strength. The same
-    holds when there is no clear gap and the weakest feature standing out
-    is less than 4 robust standard deviations above the median: a graded
-    mass with a column or two at its upper edge. ``fit`` then trains a
-    fresh network (same parameters and seed) on ``X`` with
-    shadows appended: copies of every column with their rows permuted, which
-    keep each column's distribution and lose its relation to the target,
-    enough of them (at least 100) that a feature independent of the target
-    and of the other features beats them all with probability at most
-    1/101.
-    It keeps the features whose importance beats every shadow's (Boruta's
-    rule, one round), and reports
-    that network, its shadow inputs fixed at their mean (``coefs_``,
-    ``feature_importances_``, ``shadow_importances_``). This costs a second
-    fit, on ``(1 + ceil(100 / n_features)) * n_features`` columns held in
-    memory beside ``X``; ``partial_fit`` and warm-started fits do not do it.
-    If no feature beats the shadows, it keeps the most important one and
-    warns that nothing stood out.
+    When at most one feature stands out, the cut is weak: typical of real
+    data whose relevant features are many and of graded strength, where one
+    strong column hides a dozen weaker ones, and of noise, whose largest
+    column can pass the bar by chance. The same holds when there is no
+    clear gap and the weakest feature standing out is less than 4 robust
+    standard deviations above the median. ``fit`` then tests the features:
+    it trains 5 fresh networks (same parameters), each on ``X`` with its
+    own shadows appended: copies of every column with their rows permuted,
+    which keep each column's distribution and lose its relation to the
+    target, ``ceil(100 / n_features)`` per column (at least 100). A
+    feature's p-value counts the (network, shadow) pairs where the shadow
+    is at least as important as the feature (``pvalues_``); the
+    Benjamini-Hochberg step at a false discovery rate of 0.2 keeps the
+    features. ``feature_importances_`` is then the mean over the 5
+    networks, ``shadow_importances_`` holds the shadows', and ``coefs_``
+    the first network restricted to the real columns. This costs 5 more
+    fits, each on ``(1 + ceil(100 / n_features)) * n_features`` columns
+    held in memory beside ``X``; ``partial_fit`` and warm-started fits do
+    not do it. If no feature passes, the network learned nothing about
+    ``y`` that a shuffled column does not give: it keeps the most important
+    feature and warns that the fit found nothing.
 """
 
 _COMMON_PARAMETERS = """
@@ -208,14 +210,20 @@ ATTRIBUTES = """
     importances_history_ : ndarray of shape (n_epochs, n_features)
         The same norms recorded after every epoch: the second phase of
         training, where the irrelevant columns shrink, made visible.
-    shadow_importances_ : ndarray of shape (n_shadows,) or None
+    shadow_importances_ : ndarray of shape (n_networks, n_shadows) or None
         Importances of the shadows (copies of the columns with their rows
         permuted, ``ceil(100 / n_features)`` per column, at least 100 in all)
-        when ``threshold="auto"`` found nothing standing out and ``fit``
-        trained again beside them; then every other fitted attribute comes
-        from that training, restricted to the real columns. None otherwise.
+        in each network trained beside them, when ``threshold="auto"`` found
+        its cut weak and tested the features; then ``feature_importances_``
+        is the mean over those networks and every other fitted attribute
+        comes from the first, restricted to the real columns. None otherwise.
+    pvalues_ : ndarray of shape (n_features,) or None
+        The p-values of that test (see Notes), None where it did not run.
+        With ``threshold="auto"`` the selection is then the features that
+        pass the Benjamini-Hochberg step, whatever their importance.
     threshold_ : float
-        The importance cut actually used, resolved from ``threshold``.
+        The importance cut actually used, resolved from ``threshold``;
+        where the shadow test selected, the weakest kept importance.
     weight_decay_ : float
         The L2 strength the last training call used, resolved from
         ``weight_decay`` (``"auto"``: 2 / its number of rows).

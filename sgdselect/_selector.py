@@ -36,7 +36,8 @@ from sgdselect._support import (
     auto_needs_shadows,
     late_mean,
     resolve_threshold,
-    support_mask,
+    selection_mask,
+    shadow_pvalues,
 )
 from sgdselect._targets import encode_stream_targets, encode_targets
 from sgdselect._trainer import Trainer, TrainState, draw_seed, fit_batch_size
@@ -133,7 +134,7 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         )
         shadow = None
         if not (warm or interrupted) and self._needs_shadows(state):
-            calibrated = fit_with_shadows(
+            shadow = fit_with_shadows(
                 trainer,
                 X,
                 Y,
@@ -142,11 +143,10 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
                 batch_size,
                 self.max_iter,
                 seed=draw_seed(self.random_state),
-                network_seed=draw_seed(self.random_state),
                 ranks=state.inputs.ranks,
             )
-            if calibrated is not None:
-                state, shadow = calibrated
+            if shadow is not None:
+                state, *shadow = shadow
         self._commit(layout, targets, state, shadow)
         self._warn_about_selection()
         return self
@@ -177,7 +177,9 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
 
     def _commit(self, layout, targets, state, shadow=None):
         """Set the fitted attributes from a successful training run
-        (``shadow``: the shadows' importances, if it trained beside them)."""
+        (``shadow``: the real columns' and the shadows' importances in each
+        network trained beside shadows, if any; ``state`` is the first of
+        them)."""
         self._targets = targets
         self.task_ = targets.task
         if targets.classes is not None:
@@ -196,12 +198,18 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         self.n_iter_ = len(state.curve)
         history = np.asarray(state.history).reshape(-1, layout.n_features)
         self.importances_history_ = history
-        # The column norms averaged over the last epochs: SGD's floor is noisy.
-        if len(history):
+        self.shadow_importances_ = self.pvalues_ = None
+        if shadow is not None:
+            # The mean over the networks trained beside shadows.
+            importances, self.shadow_importances_ = shadow
+            self.feature_importances_ = importances.mean(axis=0)
+            self.pvalues_ = shadow_pvalues(importances, self.shadow_importances_)
+        elif len(history):
+            # The column norms averaged over the last epochs: SGD's floor is
+            # noisy.
             self.feature_importances_ = late_mean(history)
         else:
             self.feature_importances_ = column_norms(layout, state.params)[0]
-        self.shadow_importances_ = shadow
 
     def _forward(self, X):
         """Network output for raw ``X`` (standardized here), float64."""
@@ -238,15 +246,16 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         """The importance cut actually used (from ``threshold``)."""
         check_is_fitted(self)
         return resolve_threshold(
-            self.feature_importances_,
-            self.threshold,
-            getattr(self, "shadow_importances_", None),
+            self.feature_importances_, self.threshold, getattr(self, "pvalues_", None)
         )
 
     def _get_support_mask(self):
         check_is_fitted(self)
-        return support_mask(
-            self.feature_importances_, self.threshold_, self.max_features
+        return selection_mask(
+            self.feature_importances_,
+            self.threshold,
+            self.max_features,
+            getattr(self, "pvalues_", None),
         )
 
     def _warn_about_selection(self, fall_back=True):
@@ -277,24 +286,28 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         elif (
             fall_back
             and self.threshold in (None, "auto")
-            and auto_fell_back(
-                self.feature_importances_,
-                shadow_importances=self.shadow_importances_,
-            )
+            and auto_fell_back(self.feature_importances_, pvalues=self.pvalues_)
         ):
-            against = (
-                "none 3 robust SDs and 1.5x above the median importance, no 1.5x gap"
-            )
-            if self.shadow_importances_ is not None:
-                against = "none beat the strongest permuted copy of a column"
-            warnings.warn(
-                f"threshold='auto' found no feature standing out ({against}), "
-                "so it keeps only the most important one: the importances do "
-                "not separate. See importances_history_; train longer or with "
-                "a larger learning_rate, or set threshold or max_features.",
-                UserWarning,
-                stacklevel=4,
-            )
+            if self.pvalues_ is None:
+                message = (
+                    "threshold='auto' found no feature standing out (none 3 "
+                    "robust SDs and 1.5x above the median importance, no 1.5x "
+                    "gap), so it keeps only the most important one: the "
+                    "importances do not separate. See importances_history_; "
+                    "train longer or with a larger learning_rate, or set "
+                    "threshold or max_features."
+                )
+            else:
+                message = (
+                    "threshold='auto' found no feature standing out: none beat "
+                    "the permuted copies of the columns in "
+                    f"{len(self.shadow_importances_)} networks. Either y does "
+                    "not depend on X or training did not fit it (see "
+                    "loss_curve_; train longer or with a larger learning_rate)."
+                    " The one feature kept is a fall-back, not a finding; or "
+                    "set threshold or max_features."
+                )
+            warnings.warn(message, UserWarning, stacklevel=4)
 
     def __sklearn_tags__(self):
         return selector_tags(super().__sklearn_tags__())

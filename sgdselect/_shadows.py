@@ -1,11 +1,12 @@
-"""Shadows: permuted copies of the columns, and the refit beside them.
+"""Shadows: permuted copies of the columns, and the refits beside them.
 
 A shadow is a copy of a column with its rows permuted: it keeps the column's
 distribution and loses any relation to the target. When ``threshold="auto"``
-finds nothing standing out clearly, the selector trains a fresh network on
-``X`` with shadows appended and keeps the features that beat every shadow
-(Boruta's rule, one round; the cut itself is
-:func:`sgdselect._support.shadow_threshold`).
+finds its cut too weak to stand on its own, the selector trains several
+fresh networks on ``X``, each with its own shadows appended, and tests each
+feature against them (the test itself is
+:func:`sgdselect._support.shadow_pvalues` and
+:func:`sgdselect._support.shadow_support`).
 """
 
 from dataclasses import replace
@@ -13,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from sgdselect._network import Layout
-from sgdselect._support import MIN_SHADOWS, late_mean
+from sgdselect._support import MIN_SHADOWS, SHADOW_NETWORKS, late_mean
 
 
 def n_shadow_copies(n_features, min_shadows=MIN_SHADOWS):
@@ -44,64 +45,78 @@ def fit_with_shadows(
     n_epochs,
     *,
     seed,
-    network_seed,
     ranks=None,
+    n_networks=SHADOW_NETWORKS,
 ):
-    """Train a fresh network (drawn from ``network_seed``) on ``X`` with
-    shadows of every column appended (permuted by ``seed``). ``X`` is the
-    data the network reads, through the rank map ``ranks`` if any: a
+    """Train ``n_networks`` fresh networks on ``X``, each with its own
+    shadows of every column appended; network ``k`` is drawn from
+    ``[seed, k]`` and its shadows permuted by ``[seed, 1, k]``. ``X`` is
+    the data the networks read, through the rank map ``ranks`` if any: a
     shadow of a ranked column is the ranked shadow of the raw column.
 
-    Returns the training state restricted to the real columns (the network's
-    shadow inputs fixed at their mean, which standardized is 0: their
-    first-layer rows dropped) and the shadows' importances; or None if this
-    training was interrupted.
+    Returns the first network's training state restricted to the real
+    columns (its shadow inputs fixed at their mean, which standardized is 0:
+    their first-layer rows dropped), the real columns' importances
+    ``(n_networks, n_features)`` and the shadows' ``(n_networks,
+    n_shadows)``; or None if training was interrupted.
     """
     n_features = X.shape[1]
     n_copies = n_shadow_copies(n_features)
     if trainer.verbose:
         print(
-            "threshold='auto': no feature stands out clearly; training again "
-            "beside "
-            f"{n_copies} permuted {'copy' if n_copies == 1 else 'copies'} of "
-            "every column, to cut against"
+            "threshold='auto': the cut is weak; training "
+            f"{n_networks} networks, each beside {n_copies} permuted "
+            f"{'copy' if n_copies == 1 else 'copies'} of every column, to "
+            "test the features against"
         )
-    try:
-        X_aug = with_shadows(X, np.random.default_rng([seed, 1]), n_copies)
-    except MemoryError as exc:
-        raise MemoryError(
-            "threshold='auto' found no feature standing out clearly and needs a "
-            f"copy of X with {n_copies} shadow(s) of every column to cut "
-            f"against ({(1 + n_copies) * X.nbytes / 2**30:.2f} GiB), which "
-            "did not fit in memory. Pass a numeric threshold or "
-            "max_features, or fit on fewer rows."
-        ) from exc
     aug = Layout.for_features(
         (1 + n_copies) * n_features,
         layout.sizes[1:-1],
         layout.sizes[-1],
         layout.input_squares,
     )
-    state = trainer.fresh_state(aug, X_aug, network_seed)
-    interrupted = trainer.train(
-        X_aug,
-        Y,
-        aug,
-        targets,
-        state,
-        batch_size,
-        n_epochs,
-        interrupted_note="the selector keeps the network trained without "
-        "shadows, and the cut of its outlier and gap rules",
-    )
-    del X_aug
-    if interrupted:
-        return None
-    history = np.asarray(state.history)
-    state.params = _real_inputs(state.params, aug, layout)
-    state.inputs = replace(state.inputs.restrict(n_features), ranks=ranks)
-    state.history = list(history[:, :n_features])
-    return state, late_mean(history[:, n_features:])
+    first, importances, shadows = None, [], []
+    for k in range(n_networks):
+        X_aug = _augmented(X, np.random.default_rng([seed, 1, k]), n_copies)
+        state = trainer.fresh_state(aug, X_aug, [seed, k])
+        interrupted = trainer.train(
+            X_aug,
+            Y,
+            aug,
+            targets,
+            state,
+            batch_size,
+            n_epochs,
+            interrupted_note="the selector keeps the network trained without "
+            "shadows, and the cut of its outlier and gap rules",
+        )
+        del X_aug
+        if interrupted:
+            return None
+        late = late_mean(state.history)
+        importances.append(late[:n_features])
+        shadows.append(late[n_features:])
+        if first is None:
+            history = np.asarray(state.history)
+            state.params = _real_inputs(state.params, aug, layout)
+            state.inputs = replace(state.inputs.restrict(n_features), ranks=ranks)
+            state.history = list(history[:, :n_features])
+            first = state
+    return first, np.array(importances), np.array(shadows)
+
+
+def _augmented(X, rng, n_copies):
+    """:func:`with_shadows`, with the memory error said in our words."""
+    try:
+        return with_shadows(X, rng, n_copies)
+    except MemoryError as exc:
+        raise MemoryError(
+            "threshold='auto' found its cut weak and needs a copy of X with "
+            f"{n_copies} shadow(s) of every column to test against "
+            f"({(1 + n_copies) * X.nbytes / 2**30:.2f} GiB), which did not "
+            "fit in memory. Pass a numeric threshold or max_features, or fit "
+            "on fewer rows."
+        ) from exc
 
 
 def _real_inputs(params, aug, layout):

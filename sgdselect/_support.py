@@ -6,8 +6,8 @@ a float, ``"mean"``, ``"median"`` or a scaled word such as ``"1.5*mean"``;
 ties broken by column order (a stable sort). ``"auto"`` is ours: it splits the
 features whose importance stands out from the mass of features that training
 has shrunk, and where nothing stands out (or only marginally, with no clear
-gap), keeps the features whose importance beats every permuted copy of a
-column trained beside them (a shadow).
+gap), tests each feature against permuted copies of the columns (shadows)
+trained beside it in several networks.
 """
 
 import numpy as np
@@ -31,13 +31,18 @@ AUTO_Z_BELOW_GAP = 4.0
 # at least AUTO_GAP times the features below it already.) Measured in
 # docs/benchmarks/archive/outlier_floor.md.
 AUTO_FLOOR = 1.5
-# Shadows trained beside the real columns when nothing stands out clearly
-# (auto_needs_shadows): at least
-# this many, so that a column independent of the target and of the other
-# columns (exchangeable with its shadows) beats them all with probability at
-# most 1 / (MIN_SHADOWS + 1), about 1% (the probe rates of 50 and 100 are on
-# docs/benchmarks/recovery.md's probe cases).
+# Shadows trained beside the real columns when the cut is weak
+# (auto_needs_shadows): at least this many per network, so that a column
+# independent of the target and of the other columns (exchangeable with its
+# shadows) beats them all with probability at most 1 / (MIN_SHADOWS + 1).
 MIN_SHADOWS = 100
+# Networks trained beside shadows, each with a fresh set: the test pools
+# their (network, shadow) comparisons, so that one network's draw does not
+# decide the selection (docs/benchmarks/decision_rules.md).
+SHADOW_NETWORKS = 5
+# The false discovery rate of the Benjamini-Hochberg step over the shadow
+# p-values (shadow_support).
+SHADOW_FDR = 0.2
 # Importances are the column norms averaged over this last fraction of epochs.
 LATE_FRACTION = 0.2
 
@@ -94,55 +99,89 @@ def auto_needs_shadows(
     importances, z=AUTO_Z, gap=AUTO_GAP, z_below_gap=AUTO_Z_BELOW_GAP
 ):
     """Whether :func:`auto_threshold`'s cut is too weak to stand on its own,
-    so that shadows must settle it: no feature stands out, or there is no
-    clear gap and the weakest feature standing out lies within
+    so that shadows must settle it: at most one feature stands out, or there
+    is no clear gap and the weakest feature standing out lies within
     ``z_below_gap`` robust standard deviations of the median.
 
-    The second case is a graded mass with a few features at its upper edge,
-    not a shrunk mass with features far above it: on real data a column or
-    two can pass 3 robust SDs while a dozen relevant ones sit just below,
-    and the rule alone would keep those one or two (the shadow-rule study
-    among the documentation's past benchmark studies measures it).
+    Both are shapes that real tables give where a graded mass of relevant
+    features sits under one or two strong ones (a count target with a
+    dozen predictors), and that noise gives when its largest column passes
+    the outlier bar by chance: the cut alone would keep those one or two.
+    The decision-rule study (docs/benchmarks/decision_rules.md) measures it.
     """
     positive = _sorted_positive(importances)
     if positive.size < 2:
         return False
     logs = np.log(positive)
+    if _count_standing_out(logs, z, gap, z_below_gap) <= 1:
+        return True
     median, spread, _, clear_gap = _mass(logs, gap)
     if clear_gap:
         return False
     k = _count_outliers(logs, median, spread, z)
-    return k == 0 or not logs[k - 1] > median + z_below_gap * spread
+    return not logs[k - 1] > median + z_below_gap * spread
 
 
-def auto_fell_back(importances, z=AUTO_Z, gap=AUTO_GAP, shadow_importances=None):
+def auto_fell_back(importances, z=AUTO_Z, gap=AUTO_GAP, pvalues=None):
     """Whether ``threshold="auto"`` kept the most important feature only
     because a selection must not be empty: no feature stood out
-    (:func:`auto_threshold`) or, with ``shadow_importances``, none beat the
-    strongest shadow (:func:`shadow_threshold`)."""
+    (:func:`auto_threshold`) or, with the shadow test's ``pvalues``, none
+    passed it (:func:`shadow_support`)."""
     positive = _sorted_positive(importances)
     if positive.size < 2:
         return False
-    if shadow_importances is not None:
-        return not np.any(positive > np.max(shadow_importances))
+    if pvalues is not None:
+        return not benjamini_hochberg(pvalues, SHADOW_FDR).any()
     return _count_standing_out(np.log(positive), z, gap) == 0
 
 
-def shadow_threshold(importances, shadow_importances):
-    """The cut against shadows: just above the largest shadow importance.
+def shadow_pvalues(importances, shadow_importances):
+    """Per-feature p-values of the test against shadows.
 
-    A shadow is a copy of a column with its rows permuted: it keeps the
-    column's distribution and loses any relation to the target. Trained
-    beside the real columns, the shadows show how large an importance the
-    network gives a feature that carries nothing; a feature is kept when it
-    beats all of them (Boruta's rule, with one round). If none does, the most
-    important feature is kept, so that the selection is not empty.
+    ``importances`` is ``(n_networks, n_features)`` and ``shadow_importances``
+    ``(n_networks, n_shadows)``: each network trained beside its own shadows
+    (copies of the columns with their rows permuted). A feature's p-value is
+    ``(1 + c) / (1 + n_networks * n_shadows)``, where ``c`` counts the
+    (network, shadow) pairs whose shadow is at least as important as the
+    feature in that network. A feature exchangeable with the shadows gets a
+    p-value that is (super-)uniform in each network, so the count is a
+    permutation test pooled over networks; a feature that beats every shadow
+    of every network gets the smallest value, ``1 / (1 + n_networks *
+    n_shadows)``.
     """
+    imp = np.atleast_2d(np.asarray(importances, dtype=np.float64))
+    shadows = np.sort(np.atleast_2d(np.asarray(shadow_importances, np.float64)))
+    n_networks, n_shadows = shadows.shape
+    at_least = np.zeros(imp.shape[1])
+    for k in range(n_networks):
+        at_least += n_shadows - np.searchsorted(shadows[k], imp[k], side="left")
+    return (1.0 + at_least) / (1.0 + n_networks * n_shadows)
+
+
+def benjamini_hochberg(pvalues, q):
+    """Mask of the p-values the Benjamini-Hochberg step keeps at false
+    discovery rate ``q``: all up to the largest ``p_(k) <= q k / m``."""
+    p = np.asarray(pvalues, dtype=np.float64)
+    m = p.size
+    if m == 0:
+        return np.zeros(0, dtype=bool)
+    ordered = np.sort(p)
+    passing = np.flatnonzero(ordered <= q * np.arange(1, m + 1) / m)
+    if passing.size == 0:
+        return np.zeros(m, dtype=bool)
+    return p <= ordered[passing[-1]]
+
+
+def shadow_support(importances, pvalues, q=SHADOW_FDR):
+    """The features the shadow test keeps: Benjamini-Hochberg at false
+    discovery rate ``q`` over :func:`shadow_pvalues`. If none passes, the
+    most important feature is kept, so that the selection is not empty (and
+    :func:`auto_fell_back` says so)."""
     scores = np.asarray(importances, dtype=np.float64)
-    cut = np.nextafter(float(np.max(shadow_importances, initial=0.0)), np.inf)
-    if scores.size and not np.any(scores >= cut):
-        return float(scores.max()) if scores.max() > 0 else np.inf
-    return float(cut)
+    mask = benjamini_hochberg(pvalues, q)
+    if not mask.any() and scores.size and scores.max() > 0:
+        mask[np.argmax(scores)] = True
+    return mask
 
 
 def _sorted_positive(importances):
@@ -199,13 +238,21 @@ def late_mean(history, fraction=LATE_FRACTION):
     return history[-n_late:].mean(axis=0)
 
 
-def resolve_threshold(importances, threshold, shadow_importances=None):
-    """Turn ``threshold`` (a number or a word) into a number. ``"auto"`` cuts
-    against ``shadow_importances`` when they are given."""
+def is_auto(threshold):
+    """Whether ``threshold`` asks for the automatic rule."""
+    return threshold is None or (isinstance(threshold, str) and threshold == "auto")
+
+
+def resolve_threshold(importances, threshold, pvalues=None):
+    """Turn ``threshold`` (a number or a word) into a number. Where
+    ``"auto"`` went to the shadow test (``pvalues`` given), the number is
+    the weakest kept feature's importance: the test, not this number, made
+    the selection (:func:`selection_mask`)."""
     scores = np.asarray(importances, dtype=np.float64)
-    if threshold is None or (isinstance(threshold, str) and threshold == "auto"):
-        if shadow_importances is not None:
-            return shadow_threshold(scores, shadow_importances)
+    if is_auto(threshold):
+        if pvalues is not None:
+            kept = shadow_support(scores, pvalues)
+            return float(scores[kept].min()) if kept.any() else np.inf
         return auto_threshold(scores)
     if not isinstance(threshold, str):
         return float(threshold)
@@ -236,4 +283,21 @@ def support_mask(importances, threshold, max_features=None):
         top = np.zeros(scores.size, dtype=bool)
         top[ranked[:max_features]] = True
         mask &= top
+    return mask
+
+
+def selection_mask(importances, threshold, max_features=None, pvalues=None):
+    """The support of a fitted selector: ``threshold`` resolved against
+    ``importances`` (``"auto"``: the shadow test where ``pvalues`` are
+    given, which keeps features by p-value, not by a cut), then at most
+    ``max_features`` of them, the most important first."""
+    scores = np.asarray(importances, dtype=np.float64)
+    if not (is_auto(threshold) and pvalues is not None):
+        cut = resolve_threshold(scores, threshold)
+        return support_mask(scores, cut, max_features)
+    mask = shadow_support(scores, pvalues)
+    if max_features is not None and max_features < mask.sum():
+        ranked = np.argsort(-np.where(mask, scores, -np.inf), kind="mergesort")
+        mask = np.zeros_like(mask)
+        mask[ranked[:max_features]] = True
     return mask

@@ -465,7 +465,7 @@ def _write_table(frame, path, fmt):
 
 def _one_line(exc):
     text = " ".join(str(exc).split())
-    return text if len(text) <= 300 else text[:297] + "..."
+    return text if len(text) <= 400 else text[:397] + "..."
 
 
 def _in_option_terms(text):
@@ -834,7 +834,9 @@ def _text_report(args, selector, X, kept, elapsed):
     if task == "classification":
         task += f", {len(selector.classes_)} classes"
     shadows = selector.shadow_importances_
-    against = "" if shadows is None else f", against {len(shadows)} shadows"
+    against = ""
+    if shadows is not None:
+        against = ", tested against {} x {} shadows".format(*shadows.shape)
     head = (
         f"{args.data}: {X.shape[0]} rows, {X.shape[1]} features, target "
         f"{args.target!r} ({task}).\n"
@@ -877,7 +879,10 @@ def _json_report(args, selector, X, kept, elapsed, interrupted):
         "shadow_importances": (
             None
             if selector.shadow_importances_ is None
-            else [float(v) for v in selector.shadow_importances_]
+            else selector.shadow_importances_.tolist()
+        ),
+        "pvalues": (
+            None if selector.pvalues_ is None else selector.pvalues_.tolist()
         ),
         "n_iter": int(selector.n_iter_),
         "weight_decay": float(selector.weight_decay_),

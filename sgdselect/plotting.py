@@ -136,7 +136,11 @@ def plot_importances(selector, *, feature_names=None, support=None, ax=None):
             None,
             "auto",
         ):
-            label = f"threshold ({threshold:.3g}, against {len(shadows)} shadows)"
+            networks, n_shadows = np.shape(shadows)
+            label = (
+                f"threshold ({threshold:.3g}, tested against {networks} x "
+                f"{n_shadows} shadows)"
+            )
         handles.append(
             ax.axhline(
                 threshold,

@@ -98,7 +98,7 @@ def test_plot_importances_says_when_the_cut_is_against_shadows():
     fitted = SGDSupportSelector(max_iter=30, random_state=0).fit(X, y)
     assert fitted.shadow_importances_ is not None
     labels = [t.get_text() for t in plot_importances(fitted).get_legend().get_texts()]
-    assert labels[2].endswith("against 108 shadows)")
+    assert labels[2].endswith("tested against 5 x 108 shadows)")
 
 
 def test_plot_importances_support_names_and_ax(selector):
@@ -132,7 +132,8 @@ def test_the_command_lines_figure_hides_no_bar(n_features):
     selector = SGDSupportSelector(max_iter=3, threshold=0.0, random_state=0)
     selector.fit(X, X[:, 0])
     selector.feature_importances_ = np.ones(n_features)
-    selector.shadow_importances_ = np.full(4 * n_features, 0.5)
+    selector.shadow_importances_ = np.full((5, 4 * n_features), 0.5)
+    selector.pvalues_ = np.full(n_features, 0.5)
     selector.set_params(threshold="auto")
     fig = _figure(selector)
     fig.canvas.draw()
