@@ -881,9 +881,7 @@ def _json_report(args, selector, X, kept, elapsed, interrupted):
             if selector.shadow_importances_ is None
             else selector.shadow_importances_.tolist()
         ),
-        "pvalues": (
-            None if selector.pvalues_ is None else selector.pvalues_.tolist()
-        ),
+        "pvalues": (None if selector.pvalues_ is None else selector.pvalues_.tolist()),
         "n_iter": int(selector.n_iter_),
         "weight_decay": float(selector.weight_decay_),
         "fit_time_s": round(elapsed, 4),

@@ -13,7 +13,6 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
 from sgdselect import GDSupportSelector, SGDSupportSelector
-from sgdselect._support import late_mean
 
 FAST = dict(hidden_layer_sizes=(16,), max_iter=30, random_state=0)
 # A training trajectory is reproducible on one machine and one build; another
