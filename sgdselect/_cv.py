@@ -55,12 +55,15 @@ class _Fold(NamedTuple):
     targets: Targets
 
 
-def _fold(X, Y, targets, train, test, squares, ranks):
-    """The :class:`_Fold` of ``train`` and ``test`` (``X`` through ``ranks``,
-    if any)."""
+def _fold(X, Y, targets, train, test, squares, rank_gauss):
+    """The :class:`_Fold` of ``train`` and ``test``; with ``rank_gauss``, its
+    input map reads ``X`` through a rank map of the training rows, as a lone
+    fit on them would."""
     if targets.task == "regression":
         targets = Targets.for_values(Y[train])
-    return _Fold(train, test, InputMap.fit(X[train], squares, ranks), targets)
+    ranks = RankGauss.fit(X[train]) if rank_gauss else None
+    X_train = X[train] if ranks is None else ranks.transform(X[train])
+    return _Fold(train, test, InputMap.fit(X_train, squares, ranks), targets)
 
 
 def _delegated(name):
@@ -76,11 +79,13 @@ class SGDSupportSelectorCV(SelectorMixin, BaseEstimator):
 
     For each batch size, every (learning rate x fold) network is trained in one
     batched pass of the training engine: the networks of a group share the
-    data and the batch size, and differ in step size and training rows. Each
-    network starts from the initialization, batch order and standardization
-    it would have had as ``SGDSupportSelector(learning_rate=lr,
-    batch_size=b, random_state=random_state).fit(X[train], y[train])``, so its
-    importances are those of that fit. The configuration with the best mean
+    data and the batch size, and differ in step size and training rows (with
+    ``input_map="rank_gauss"``, a group is one fold's networks, which read
+    the data through that fold's rank map). Each network starts from the
+    initialization, batch order and input map it would have had as
+    ``SGDSupportSelector(learning_rate=lr, batch_size=b,
+    random_state=random_state).fit(X[train], y[train])``, so its importances
+    are those of that fit. The configuration with the best mean
     validation score (accuracy or R²) is refitted on all the data, and its
     importances select the features, as :class:`SGDSupportSelector` does:
     the fitted attributes of a single selector (``feature_importances_``,
@@ -185,7 +190,7 @@ class SGDSupportSelectorCV(SelectorMixin, BaseEstimator):
         max_grad_norm=1.0,
         init_scale=0.3,
         input_squares=True,
-        input_map="standardize",
+        input_map="rank_gauss",
         label_noise=0.0,
         task="auto",
         threshold="auto",
@@ -240,12 +245,9 @@ class SGDSupportSelectorCV(SelectorMixin, BaseEstimator):
         splits = list(cv.split(X, y))
         seed = draw_seed(self.random_state)
         layout = Layout.for_features(X.shape[1], hidden, Y.shape[1], self.input_squares)
-        # The rank map reads all rows' marginals (no target): one map, so that
-        # the networks of a group share the data the engine reads.
-        ranks = RankGauss.fit(X) if self.input_map == "rank_gauss" else None
-        X_net = X if ranks is None else ranks.transform(X)
+        rank_gauss = self.input_map == "rank_gauss"
         folds = [
-            _fold(X_net, Y, targets, train, test, self.input_squares, ranks)
+            _fold(X, Y, targets, train, test, self.input_squares, rank_gauss)
             for train, test in splits
         ]
 
@@ -264,9 +266,12 @@ class SGDSupportSelectorCV(SelectorMixin, BaseEstimator):
             ]
             for group in self._groups(members, folds, trainer.device):
                 start = time.perf_counter()
+                # With a rank map, a group is one fold's: its data, through
+                # that fold's map.
+                ranks = folds[group[0][1]].inputs.ranks
                 params, norms = self._train_group(
                     trainer,
-                    X_net,
+                    X if ranks is None else ranks.transform(X),
                     Y,
                     targets.loss,
                     layout,
@@ -298,13 +303,17 @@ class SGDSupportSelectorCV(SelectorMixin, BaseEstimator):
     @staticmethod
     def _groups(members, folds, device):
         """The batched passes for one batch size: one on CPU; on a torch
-        device, one per training-set size (its engine stacks equal shapes)."""
-        if device == "cpu":
+        device, one per training-set size (its engine stacks equal shapes);
+        with a rank map, one per fold (a fold's networks read the data
+        through that fold's map)."""
+        per_fold = folds[0].inputs.ranks is not None
+        if device == "cpu" and not per_fold:
             return [members]
-        by_size = {}
+        groups = {}
         for c, f in members:
-            by_size.setdefault(len(folds[f].train), []).append((c, f))
-        return list(by_size.values())
+            at = f if per_fold else len(folds[f].train)
+            groups.setdefault(at, []).append((c, f))
+        return list(groups.values())
 
     def _train_group(
         self, trainer, X, Y, loss, layout, b, group, candidates, folds, seed

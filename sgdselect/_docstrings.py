@@ -84,16 +84,18 @@ _COMMON_PARAMETERS = """
         network reading only ``z`` finds it; the square carries it at first
         order. It doubles the first layer's inputs (computed on the fly, not
         stored). ``False`` gives the paper's network.
-    input_map : {{"standardize", "rank_gauss"}}, default="standardize"
-        How the network reads a raw column. ``"standardize"``: its value
-        minus the mean over the standard deviation. ``"rank_gauss"``: the
-        normal score of its rank in the training data (ties share their mean
-        rank), then standardized: only the order of a column's values
-        counts, so a monotone transform of a column (its log, its ranks)
-        changes nothing, and skew, heavy tails and outlying cells stay in
-        bounds, as for a tree. Quantiles come from at most 100,000 rows and
-        1,000 values per column; with ``partial_fit``, from the first chunk
-        (later values are placed among them).
+    input_map : {{"rank_gauss", "standardize"}}, default="rank_gauss"
+        How the network reads a raw column. ``"rank_gauss"``: the normal
+        score of its rank in the training data (ties share their mean rank),
+        then standardized: only the order of a column's values counts, so a
+        monotone transform of a column (its log, its ranks) changes nothing,
+        and skew, heavy tails and outlying cells stay in bounds, as for a
+        tree. Quantiles come from at most 100,000 rows and 1,000 values per
+        column; with ``partial_fit``, from the first chunk (later values are
+        placed among them). ``"standardize"``: its value minus the mean over
+        the standard deviation, which keeps distances (the paper's network).
+        The default was chosen on synthetic and real cases together
+        (docs/benchmarks/recovery.md).
     label_noise : float, default=0.0
         Standard deviation of Gaussian noise added afresh to the standardized
         regression targets at every visit (ignored for classification). It
@@ -242,10 +244,11 @@ ATTRIBUTES = """
         Number of samples behind ``mean_`` and ``scale_``: those of ``fit``,
         or of every chunk so far with ``partial_fit``.
     mean_ : ndarray of shape (n_features,)
-        Column means used to standardize ``X``.
+        Column means used to standardize ``X`` (with
+        ``input_map="rank_gauss"``, of its normal scores).
     scale_ : ndarray of shape (n_features,)
         Column standard deviations used to standardize ``X`` (0 for constant
-        columns).
+        columns; with ``input_map="rank_gauss"``, of its normal scores).
     square_scale_ : ndarray of shape (n_features,) or None
         With ``input_squares``: the standard deviation of each standardized
         column's square ``z**2``, which scales the square input ``(z**2 - 1)

@@ -93,8 +93,8 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Training data. Columns are standardized internally, so a feature's
-            importance does not depend on its units.
+            Training data. Columns are mapped internally (``input_map``), so
+            a feature's importance does not depend on its units.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets: class labels (classification) or real values (regression).
             See the ``task`` parameter.
@@ -442,7 +442,7 @@ class SGDSupportSelector(_IncrementalSupportSelector):
         max_grad_norm=1.0,
         init_scale=0.3,
         input_squares=True,
-        input_map="standardize",
+        input_map="rank_gauss",
         label_noise=0.0,
         early_stopping=False,
         tol=1e-3,
@@ -551,7 +551,7 @@ class GDSupportSelector(_IncrementalSupportSelector):
         max_grad_norm=1.0,
         init_scale=0.3,
         input_squares=True,
-        input_map="standardize",
+        input_map="rank_gauss",
         label_noise=0.0,
         early_stopping=False,
         tol=1e-3,

@@ -50,6 +50,7 @@ __all__ = [
     "load_real_table",
     "load_with_probes",
     "make_correlated",
+    "make_heavy_tailed",
     "make_interaction",
     "make_nonlinear_classification",
     "make_paper_target",
@@ -234,6 +235,79 @@ def make_sparse_additive(
     rng = check_random_state(random_state)
     X = rng.standard_normal((n_samples, n_features))
     y = _additive(X[:, :n_informative]) + noise * rng.standard_normal(n_samples)
+    return X, y, _mask(n_features, slice(0, n_informative))
+
+
+@validate_params(
+    {
+        "n_samples": [_SIZE],
+        "n_features": [_SIZE],
+        "n_informative": [_SIZE],
+        "kind": [StrOptions({"lognormal", "outlier_cells"})],
+        "noise": [_NOISE],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def make_heavy_tailed(
+    n_samples=2000,
+    n_features=30,
+    *,
+    n_informative=5,
+    kind="lognormal",
+    noise=0.1,
+    random_state=None,
+):
+    """Sparse additive regression read through heavy-tailed columns.
+
+    ``z ~ N(0, I)`` and ``y = sum_j f_j(z_j) + noise * eps`` over the first
+    ``n_informative`` columns, with the components of
+    :func:`make_sparse_additive`; the selector sees ``X``, a column-wise
+    monotone distortion of ``z``: ``"lognormal"``, ``X = exp(z)`` (money and
+    counts: the target depends on the log); ``"outlier_cells"``, ``X = z``
+    with 0.5% of its cells, drawn at random, multiplied by 1,000 (entry
+    errors, unit slips). The support of ``y`` is that of ``z``: a selector
+    that depends on units or tails loses it, a tree does not.
+
+    Parameters
+    ----------
+    n_samples : int, default=2000
+        Number of samples.
+    n_features : int, default=30
+        Number of features.
+    n_informative : int, default=5
+        Number of relevant features, the first ones.
+    kind : {"lognormal", "outlier_cells"}, default="lognormal"
+        The distortion.
+    noise : float, default=0.1
+        Standard deviation of the Gaussian noise added to ``y``.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the draws.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_features)
+        Inputs.
+    y : ndarray of shape (n_samples,)
+        Target.
+    support : ndarray of shape (n_features,), dtype=bool
+        True for the relevant features.
+
+    Examples
+    --------
+    >>> from sgdselect.datasets import make_heavy_tailed
+    >>> X, y, support = make_heavy_tailed(n_samples=200, random_state=0)
+    >>> bool(X.min() > 0), support.nonzero()[0]
+    (True, array([0, 1, 2, 3, 4]))
+    """
+    _check_informative(n_informative, n_features)
+    rng = check_random_state(random_state)
+    Z = rng.standard_normal((n_samples, n_features))
+    y = _additive(Z[:, :n_informative]) + noise * rng.standard_normal(n_samples)
+    if kind == "lognormal":
+        X = np.exp(Z)
+    else:
+        X = np.where(rng.random_sample(Z.shape) < 0.005, 1000.0 * Z, Z)
     return X, y, _mask(n_features, slice(0, n_informative))
 
 
@@ -641,6 +715,13 @@ def _suite_specs(quick):
             make_nonlinear_classification,
             dict(n_samples=1500, n_features=500),
         ),
+        ("lognormal", "regression", make_heavy_tailed, dict(kind="lognormal")),
+        (
+            "outlier_cells",
+            "regression",
+            make_heavy_tailed,
+            dict(kind="outlier_cells"),
+        ),
     ]
     if quick:
         keep = ("paper_sine", "additive", "xor")
@@ -679,7 +760,9 @@ def benchmark_suite(random_state=0, quick=False):
     a Toeplitz-correlated design with a linear and an additive target
     (d = 50, rho = 0.8); a nonlinear classification rule (d = 30, r = 4); and
     two high-dimensional cases with d = 500 (sparse additive with 1000
-    samples, classification with 1500 samples).
+    samples, classification with 1500 samples); and sparse additive read
+    through heavy-tailed columns (d = 30, r = 5): lognormal, and with 0.5%
+    of the cells multiplied by 1,000 (:func:`make_heavy_tailed`).
 
     Probe cases (``kind="probe"``): diabetes, breast_cancer, wine and digits,
     each with one permutation probe per real column (:func:`load_with_probes`).

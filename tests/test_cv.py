@@ -134,11 +134,17 @@ def test_gpu_groups_split_by_training_size():
     X = np.random.RandomState(0).normal(size=(30, 3))
     targets, Y = encode_targets(X[:, 0], "auto")
     folds = [
-        _fold(X, Y, targets, np.arange(20), np.arange(20, 30), True, None),
-        _fold(X, Y, targets, np.arange(15), np.arange(15, 30), True, None),
-        _fold(X, Y, targets, np.arange(10, 30), np.arange(10), True, None),
+        _fold(X, Y, targets, np.arange(20), np.arange(20, 30), True, False),
+        _fold(X, Y, targets, np.arange(15), np.arange(15, 30), True, False),
+        _fold(X, Y, targets, np.arange(10, 30), np.arange(10), True, False),
     ]
     members = [(c, f) for f in range(3) for c in range(2)]
     groups = SGDSupportSelectorCV._groups(members, folds, "cuda")
     assert groups == [[(0, 0), (1, 0), (0, 2), (1, 2)], [(0, 1), (1, 1)]]
     assert SGDSupportSelectorCV._groups(members, folds, "cpu") == [members]
+    # Through a rank map, each fold's networks read the data through the
+    # fold's own: a pass per fold, on any device.
+    ranked = [_fold(X, Y, targets, fold.train, fold.test, True, True) for fold in folds]
+    per_fold = [[(0, f), (1, f)] for f in range(3)]
+    for device in ("cpu", "cuda"):
+        assert SGDSupportSelectorCV._groups(members, ranked, device) == per_fold

@@ -166,7 +166,7 @@ def test_load_with_probes_cycles_columns():
 def test_benchmark_suite():
     cases = benchmark_suite(random_state=0)
     names = [c.name for c in cases]
-    assert len(names) == len(set(names)) == 16
+    assert len(names) == len(set(names)) == 18
     for c in cases:
         n, d = c.shape
         assert c.y.shape == (n,)

@@ -142,15 +142,16 @@ def test_paper_phase_diagram():
 @pytest.mark.trajectory
 def test_selector_figures():
     """Over the estimators' seeds 0-5: the single selector kept the five every
-    time (x4, the weakest, 2x the cut); the search's best was (4, 0.05) or
-    (16, 0.1), at R² 0.992-0.994, and its refit kept 0, 1 and 3, or all five."""
+    time (x4, the weakest, 1.9-2.1x the cut); the search's best was (4, 0.05)
+    or (16, 0.1), at R² 0.967-0.976 (the rank map costs the network some fit
+    of Friedman's uniform columns), and its refit kept all five."""
     ns = run_example("plot_selector_figures.py")
     assert ns["selector"].get_support(indices=True).tolist() == [0, 1, 2, 3, 4]
     search = ns["search"]
     # "Its best cells score within a few thousandths of one another"
     scores = np.sort(search.cv_results_["mean_test_score"])[::-1]
-    assert scores[0] - scores[1] < 0.005
-    assert 0.98 < search.best_score_ < 0.999
+    assert scores[0] - scores[1] < 0.01
+    assert 0.95 < search.best_score_ < 0.99
     best = (search.best_params_["batch_size"], search.best_params_["learning_rate"])
     assert best in {(4, 0.05), (4, 0.1), (16, 0.1), (16, 0.2)}
     # "keeps the strongest relevant features, and may drop the weaker two"

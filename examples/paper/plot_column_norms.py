@@ -52,6 +52,7 @@ network = dict(
     max_grad_norm=1.0,
     weight_decay=0.0,  # the paper trains without weight decay
     input_squares=False,  # the paper's network reads the features only
+    input_map="standardize",  # ... standardized, not through their ranks
     # This example reads the column norms, not the selections: a fixed cut
     # (keep everything) trains exactly the network described, where
     # threshold="auto" would train again beside shadows on the runs that

@@ -37,6 +37,7 @@ search = SGDSupportSelectorCV(
     init_scale=np.sqrt(2),
     weight_decay=0.0,  # the paper trains without weight decay
     input_squares=False,  # the paper's network reads the features only
+    input_map="standardize",  # ... standardized, not through their ranks
     learning_rates=learning_rates,
     batch_sizes=batch_sizes,
     cv=2,
