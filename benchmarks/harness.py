@@ -391,19 +391,23 @@ def render(name, fields):
     return template.substitute(fields)
 
 
-def main(script, doc, config, measure, fields, workers=None, add_arguments=None):
+def main(
+    script, doc, config, measure, fields, workers=None, add_arguments=None, name=None
+):
     """The command line every maintained benchmark shares.
 
     ``config(quick)`` gives the sizes; ``measure(config, args)`` the results
     (JSON data); ``fields(data, out_dir)`` the template's placeholders, and
     may write figures into ``out_dir``. ``workers`` maps the kinds of
     measurement that run in a fresh subprocess (:func:`run_worker`) to their
-    functions ``(config, threads) -> result``.
+    functions ``(config, threads) -> result``. ``name`` (default: the
+    script's) names the page, its data and its template: a script with two
+    suites writes two pages.
     """
     if "--worker" in sys.argv:
         _worker_entry(sys.argv[1:], workers)
         return
-    name = os.path.splitext(os.path.basename(script))[0]
+    name = name or os.path.splitext(os.path.basename(script))[0]
     parser = argparse.ArgumentParser(
         description=doc.split("\n")[0], formatter_class=argparse.RawTextHelpFormatter
     )

@@ -112,3 +112,102 @@ def test_page_renders_from_its_data(bench, name, tmp_path):
     fields = bench[name].fields(data, str(tmp_path))
     page = bench["harness"].render(name, fields)
     assert page == (pages / f"{name}.md").read_text()
+
+
+def _real_args(recovery, *argv):
+    """The real suite's command line, parsed as ``recovery.py`` parses it."""
+    parser = argparse.ArgumentParser()
+    recovery.real_add_arguments(parser)
+    return parser.parse_args(["--suite", "real", *argv])
+
+
+@pytest.fixture(scope="module")
+def real_run(bench, tmp_path_factory):
+    """The real suite's measuring path on birthwt (189 rows): two SGD seeds
+    and two cheap peers, two fits at once, cached as it goes."""
+    recovery = bench["recovery"]
+    cache = tmp_path_factory.mktemp("real") / "cache.jsonl"
+    cfg = recovery.real_config(quick=True)
+    argv = ["--cases", "birthwt", "--methods", "SGD,forest,MI", "--seeds", "0,1"]
+    argv += ["--jobs", "2", "--cache", str(cache)]
+    results = recovery.measure_real(cfg, _real_args(recovery, *argv))
+    machine = bench["harness"].machine()
+    data = {"machine": machine, "quick": True, "wall": 1.0, "config": cfg}
+    return {"data": {**data, "results": results}, "cache": cache, "argv": argv}
+
+
+def test_real_suite_measures(bench, real_run):
+    results = real_run["data"]["results"]
+    assert set(results["fits"]) == {
+        "birthwt|SGD|0",
+        "birthwt|SGD|1",
+        "birthwt|forest|0",
+        "birthwt|MI|0",
+    }
+    [case] = results["cases"]
+    assert (case["name"], case["d"], case["probes"]) == ("birthwt", 8, 8)
+    assert set(results["refs"]["birthwt"]) == {"all_real", "none"}
+    for fit in results["fits"].values():
+        assert "error" not in fit, fit
+        assert fit["n_real_kept"] + fit["n_probes_kept"] == len(fit["selected"])
+        assert fit["time"] > 0 and fit["cpu"] >= 0
+        assert fit["downstream"] is None or np.isfinite(fit["downstream"])
+    # task stays "auto": the selector's own reading of the target is recorded
+    assert results["fits"]["birthwt|SGD|0"]["info"]["task_"] == "regression"
+
+
+def test_real_suite_resumes_from_its_cache(bench, real_run):
+    recovery = bench["recovery"]
+    cfg = recovery.real_config(quick=True)
+    again = recovery.measure_real(cfg, _real_args(recovery, *real_run["argv"]))
+    assert again["from_cache"] == again["n_jobs"] == 5
+    assert again["fits"] == real_run["data"]["results"]["fits"]
+
+
+def test_real_suite_page_renders_from_its_data(bench, real_run, tmp_path):
+    import json
+
+    recovery, harness = bench["recovery"], bench["harness"]
+    data = real_run["data"]
+    page = harness.render("real_tables", recovery.real_fields(data, str(tmp_path)))
+    saved = json.loads(json.dumps(data))
+    assert harness.render("real_tables", recovery.real_fields(saved, "")) == page
+    assert "**PASS** share of probes kept" in page or "**FAIL** share" in page
+    # Boruta did not run: its targets are not evaluated, not failed
+    assert "Boruta was not run" in page
+    assert "| Jaccard over seeds (mean over tables) | 1.00 |" in page
+
+
+def test_real_suite_reports_a_fit_cut_off(bench, tmp_path):
+    recovery, harness = bench["recovery"], bench["harness"]
+    cfg = recovery.real_config(quick=True)
+    argv = ["--cases", "fgl", "--methods", "Boruta", "--seeds", "0"]
+    args = _real_args(recovery, *argv, "--time-limit", "0.3", "--cache", "none")
+    results = recovery.measure_real(cfg, args)
+    fit = results["fits"]["fgl|Boruta|0"]
+    assert fit["error"] == "timeout" and fit["limit"] == 0.3
+    machine = harness.machine()
+    data = {"machine": machine, "quick": True, "wall": 1.0, "config": cfg}
+    fields = recovery.real_fields({**data, "results": results}, str(tmp_path))
+    assert "| fits cut off / failed | 1 / 0 |" in fields["summary"]
+    assert "timeout" in harness.render("real_tables", fields)
+
+
+def test_real_suite_command_line(bench, tmp_path):
+    """``--suite real`` writes real_tables.json and .md; ``--from-json`` on
+    that data renders the same page (it knows the suite from the data)."""
+    import subprocess
+
+    script = str(BENCHMARKS / "recovery.py")
+    out = tmp_path / "run"
+    run = [sys.executable, script, "--suite", "real", "--quick", "--cases", "birthwt"]
+    run += ["--methods", "MI", "--out-dir", str(out)]
+    subprocess.run(run, check=True, capture_output=True)
+    page = (out / "real_tables.md").read_text()
+    assert not (out / "recovery.md").exists()
+    again = tmp_path / "again"
+    render = [sys.executable, script, "--from-json", str(out / "real_tables.json")]
+    subprocess.run([*render, "--out-dir", str(again)], check=True, capture_output=True)
+    assert (again / "real_tables.md").read_text() == page
+    json_path = str(out / "real_tables.json")
+    assert bench["recovery"].suite_of(["--from-json", json_path]) == "real"
