@@ -85,11 +85,9 @@ CV_FOLDS = 5
 # Each method maps (X, y, task) to (selected mask, importances, info dict).
 def _fit_sgdselect(estimator):
     def fit(X, y, task):
-        # The task is given, as the peers get a Regressor or a Classifier: "auto"
-        # reads diabetes' integer-valued target as 214 classes, as scikit-learn's
-        # type_of_target does.
-        estimator.set_params(task=task).fit(X, y)
-        info = {}
+        # At the defaults: task="auto" infers the task (the page records it).
+        estimator.fit(X, y)
+        info = {"task_": estimator.task_}
         if hasattr(estimator, "best_params_"):
             info["best"] = {k: float(v) for k, v in estimator.best_params_.items()}
         return estimator.get_support(), estimator.feature_importances_, info
