@@ -147,9 +147,11 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or DataFrame of shape (n_samples, n_features)
             Training data. Columns are mapped internally (``input_map``), so
-            a feature's importance does not depend on its units.
+            a feature's importance does not depend on its units. A DataFrame
+            may hold text, category and boolean columns and missing cells
+            (see Notes).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets: class labels (classification) or real values (regression).
             See the ``task`` parameter.
@@ -520,6 +522,8 @@ class SGDSupportSelector(_IncrementalSupportSelector):
 
     {auto_notes}
 
+    {table_notes}
+
     References
     ----------
     A. Beneventano, A. Pinto and T. Poggio, "How Neural Networks Learn the
@@ -628,6 +632,8 @@ class GDSupportSelector(_IncrementalSupportSelector):
     -----
     Each epoch is one gradient step, so ``max_iter`` counts steps. A step over
     many rows is computed in chunks, so its memory does not grow with the data.
+
+    {table_notes}
 
     Examples
     --------
