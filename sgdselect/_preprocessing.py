@@ -276,7 +276,7 @@ def check_target_complete(y):
     if missing.any():
         rows = np.flatnonzero(missing.reshape(len(values), -1).any(axis=1))
         raise ValueError(
-            f"y contains NaN or other missing values (None, pd.NA) in "
+            f"Input y contains NaN or other missing values (None, pd.NA) in "
             f"{rows.size} rows, the first {rows[:5].tolist()}; the selector "
             "learns from known targets only: drop those rows from X and y "
             "(e.g. keep = y.notna(); X[keep], y[keep])."

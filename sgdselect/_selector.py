@@ -244,8 +244,14 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
             inputs=self._inputs,
             shuffle_rng=copy.deepcopy(self._shuffle_rng),
             curve=list(self.loss_curve_),
-            history=list(self.importances_history_),
+            history=list(self._network_history()),
         )
+
+    def _network_history(self):
+        """The column norms of each epoch per network input, as training
+        records them (``importances_history_`` is per column or group)."""
+        history = getattr(self, "_input_history", None)
+        return self.importances_history_ if history is None else history
 
     def _commit(self, layout, targets, state, shadow=None, grouping=None, columns=None):
         """Set the fitted attributes from a successful training run
@@ -276,6 +282,7 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         spread = (lambda v: v) if grouping is None else grouping.per_column
         reduce = (lambda v: v) if grouping is None else grouping.reduce
         self.importances_history_ = spread(reduce(history))
+        self._input_history = None if grouping is None else history
         self.shadow_importances_ = self.pvalues_ = None
         if shadow is not None:
             # The mean over the networks trained beside shadows.

@@ -246,6 +246,24 @@ def test_numeric_frame_without_missing_cells_keeps_the_numeric_path():
     assert isinstance(from_frame.transform(frame), np.ndarray)
 
 
+def test_warm_start_keeps_the_first_encoding():
+    frame, y = table()
+    selector = SGDSupportSelector(**{**FAST, "warm_start": True}).fit(frame, y)
+    first = selector._columns
+    # The second table lacks level "c": the network still reads the first
+    # fit's inputs (the layout is unchanged).
+    rows = (frame["cat"] != "c").to_numpy()
+    selector.fit(frame[rows], y[rows])
+    assert selector._columns is first and selector.n_iter_ == 2 * FAST["max_iter"]
+
+
+def test_early_stopping_watches_the_columns_not_the_inputs():
+    frame, y = table()
+    params = {**FAST, "max_iter": 200, "early_stopping": True, "n_iter_no_change": 3}
+    selector = SGDSupportSelector(**{**params, "tol": 1.0}).fit(frame, y)
+    assert selector.n_iter_ < 200
+
+
 def test_partial_fit_refuses_a_raw_table():
     frame, y = table()
     with pytest.raises(ValueError, match="partial_fit reads numeric arrays only"):
@@ -428,10 +446,15 @@ def test_feature_groups_by_name_on_a_raw_table():
 def test_feature_groups_while_streaming():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(60, 3))
-    selector = SGDSupportSelector(**FAST, feature_groups=[[0, 2]])
-    for part in np.array_split(np.arange(60), 2):
-        selector.partial_fit(X[part], X[part, 0])
-    assert selector.feature_importances_[0] == selector.feature_importances_[2]
+    plain = SGDSupportSelector(**FAST)
+    grouped = SGDSupportSelector(**FAST, feature_groups=[[0, 2]])
+    for part in np.array_split(np.arange(60), 10):
+        plain.partial_fit(X[part], X[part, 0])
+        grouped.partial_fit(X[part], X[part, 0])
+    # The same network: the late epochs averaged per input, then grouped.
+    imp = plain.feature_importances_
+    a = np.hypot(imp[0], imp[2])
+    np.testing.assert_allclose(grouped.feature_importances_, [a, imp[1], a], 1e-12)
 
 
 @pytest.mark.parametrize(
