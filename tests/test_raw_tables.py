@@ -304,10 +304,17 @@ def test_cv_search_reads_a_table():
         cv=2,
         threshold=0.0,
         random_state=0,
+        feature_groups=[["cat", "string"]],
     ).fit(frame, y)
     d = frame.shape[1]
     assert search.n_features_in_ == d
     assert search.cv_importances_.shape == (1, 2, d)
+    # The search's importances and the refit's are per column and group.
+    np.testing.assert_array_equal(
+        search.cv_importances_[..., 4], search.cv_importances_[..., 7]
+    )
+    assert search.feature_importances_[4] == search.feature_importances_[7]
+    assert search.get_support()[4] == search.get_support()[7]
     assert search.get_support().shape == (d,)
     assert isinstance(search.transform(frame), pd.DataFrame)
 
