@@ -5,9 +5,9 @@ the decisions the selection makes over them.
 booleans, categories and text, with missing cells) into float inputs, and
 remembers which column each input came from. :class:`Grouping` maps the
 network's inputs to the decisions of the selection (an original column, or a
-group of ``feature_groups``): a decision's importance is the Euclidean norm
-over its inputs' importances, as one input's importance is the norm over its
-first-layer rows. pandas is imported only when a DataFrame arrives.
+group of ``feature_groups``): a decision's importance is the root mean square
+of its varying inputs' importances (:meth:`Grouping.reduce` says why not
+their norm). pandas is imported only when a DataFrame arrives.
 """
 
 from dataclasses import dataclass
@@ -25,10 +25,9 @@ NUMERIC, BOOL, CATEGORY = "numeric", "bool", "category"
 # pooled, such a column is constant and cannot be selected.
 MIN_LEVEL_ROWS = 10
 # A category column may keep at most this many levels (each in at least
-# MIN_LEVEL_ROWS rows). A column's importance is the norm over its inputs,
-# and the shrunk floor of k inputs adds up to about sqrt(k) times one: a
-# much wider column would stand above the single-input columns by its width
-# alone, and its inputs would outnumber the rest of the table's.
+# MIN_LEVEL_ROWS rows). A column's importance is the root mean square over
+# its inputs, so one relevant level among many is diluted by the others, and
+# a much wider column's inputs would outnumber the rest of the table's.
 MAX_LEVELS = 50
 
 
@@ -289,11 +288,20 @@ class Grouping:
 
     def reduce(self, importances):
         """Per-input importances ``(..., n_inputs)`` to per-decision ones:
-        the Euclidean norm over each decision's inputs."""
+        the root mean square over each decision's inputs that vary (a
+        constant input's importance is exactly 0, and does not count).
+
+        The mean, not the sum: a column of k inputs that carries nothing has
+        an importance of the order of one such input's, as a numeric column
+        has. The Euclidean norm grows as sqrt(k), and let a wide category
+        independent of the target stand out of the mass and beat the
+        shadows of the narrow columns, while a relevant numeric column
+        stayed below it."""
         imp = np.asarray(importances, dtype=np.float64)
         onehot = np.zeros((self.of_input.size, self.n_decisions))
         onehot[np.arange(self.of_input.size), self.of_input] = 1.0
-        return np.sqrt((imp * imp) @ onehot)
+        varying = (imp > 0) @ onehot
+        return np.sqrt(((imp * imp) @ onehot) / np.maximum(varying, 1.0))
 
     def per_column(self, values):
         """Per-decision values ``(..., n_decisions)`` spread to the original

@@ -154,8 +154,9 @@ _COMMON_PARAMETERS = """
         Columns selected together, as one decision: each group is a list of
         column indices, or of column names when ``X`` is a DataFrame (e.g.
         the one-hot columns of one variable, or measurements of one
-        instrument). A group's importance is the Euclidean norm over its
-        columns' importances, as a column's is over its first-layer rows;
+        instrument). A group's importance is the root mean square of its
+        columns' importances (their norm would grow with the group's size,
+        and let a large group that carries nothing beat the shadows);
         ``threshold`` and ``max_features`` count groups, not columns; with
         shadows, a group's columns are permuted together. Each column of a
         group then holds its group's importance (and p-value) in
@@ -243,8 +244,9 @@ ATTRIBUTES = """
         leaves the irrelevant columns on. Constant columns get exactly 0.
         A column that spreads over several network inputs (a text or
         category column of a DataFrame, one with missing cells) gets the
-        Euclidean norm over its inputs' importances; a group of
-        ``feature_groups`` the norm over its columns', repeated in each.
+        root mean square of its varying inputs' importances (a constant
+        input does not count); a group of ``feature_groups`` that of its
+        columns' inputs, repeated in each.
     importances_history_ : ndarray of shape (n_epochs, n_features)
         The same norms recorded after every epoch: the second phase of
         training, where the irrelevant columns shrink, made visible.

@@ -258,7 +258,7 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         (``shadow``: the real columns' and the shadows' importances in each
         network trained beside shadows, if any; ``state`` is the first of
         them). With ``grouping``, the network's per-input importances become
-        per decision (the norm over its inputs), spread to the original
+        per decision (the root mean square over its inputs), spread to the original
         columns; ``columns`` is the encoder of a raw table, if any."""
         self._grouping, self._columns = grouping, columns
         self._targets = targets

@@ -202,7 +202,7 @@ def test_fit_speaks_of_the_original_columns(Selector):
     assert selector.feature_importances_.shape == (d,)
     assert selector.importances_history_.shape == (selector.n_iter_, d)
     assert selector.get_support().shape == (d,)
-    # A column's importance is the norm over its inputs' rows of the network.
+    # A column's importance reads its inputs' rows of the network.
     assert selector.coefs_[0].shape[0] == 2 * len(selector._columns.input_names)
     out = selector.transform(frame)
     assert isinstance(out, pd.DataFrame)
@@ -211,13 +211,16 @@ def test_fit_speaks_of_the_original_columns(Selector):
     assert np.isfinite(selector.score(frame, y))
 
 
-def test_a_columns_importance_is_the_norm_over_its_inputs():
+def test_a_columns_importance_is_the_rms_over_its_inputs():
     frame, y = table()
     selector = SGDSupportSelector(**FAST).fit(frame, y)
     enc = selector._columns
-    # The same network read per input: its late-epoch norms, grouped.
+    # The same network read per input: its late-epoch norms, grouped as the
+    # root mean square over the inputs that vary (a constant one is 0).
     per_input = SGDSupportSelector(**FAST).fit(enc.transform(frame), y)
-    expected = np.sqrt(np.bincount(enc.groups, per_input.feature_importances_**2))
+    imp = per_input.feature_importances_
+    varying = np.bincount(enc.groups, imp > 0)
+    expected = np.sqrt(np.bincount(enc.groups, imp**2) / np.maximum(varying, 1))
     np.testing.assert_allclose(selector.feature_importances_, expected, rtol=1e-12)
 
 
@@ -424,8 +427,10 @@ def test_feature_groups_are_one_decision_each():
     y = X[:, 0] - X[:, 2]
     plain = SGDSupportSelector(**FAST).fit(X, y).feature_importances_
     grouped = SGDSupportSelector(**FAST, feature_groups=[[3, 0], [1, 2]]).fit(X, y)
-    # The same network; a group's importance is the norm over its columns'.
-    a, b = np.hypot(plain[0], plain[3]), np.hypot(plain[1], plain[2])
+    # The same network; a group's importance is the root mean square over its
+    # columns'.
+    a = np.hypot(plain[0], plain[3]) / np.sqrt(2)
+    b = np.hypot(plain[1], plain[2]) / np.sqrt(2)
     np.testing.assert_allclose(
         grouped.feature_importances_, [a, b, b, a, plain[4]], rtol=1e-12
     )
@@ -446,8 +451,13 @@ def test_feature_groups_by_name_on_a_raw_table():
     importances = selector.feature_importances_
     assert importances[4] == importances[7]
     assert selector.get_support()[4] == selector.get_support()[7]
-    plain = SGDSupportSelector(**FAST).fit(frame, y).feature_importances_
-    assert importances[4] == pytest.approx(np.hypot(plain[4], plain[7]), rel=1e-12)
+    # The root mean square over the varying inputs of both columns, read from
+    # the same network fitted on the encoded inputs.
+    enc = selector._columns
+    imp = SGDSupportSelector(**FAST).fit(enc.transform(frame), y).feature_importances_
+    members = imp[np.isin(enc.groups, [4, 7])]
+    expected = np.sqrt(np.sum(members**2) / np.count_nonzero(members))
+    assert importances[4] == pytest.approx(expected, rel=1e-12)
 
 
 def test_feature_groups_while_streaming():
@@ -460,7 +470,7 @@ def test_feature_groups_while_streaming():
         grouped.partial_fit(X[part], X[part, 0])
     # The same network: the late epochs averaged per input, then grouped.
     imp = plain.feature_importances_
-    a = np.hypot(imp[0], imp[2])
+    a = np.hypot(imp[0], imp[2]) / np.sqrt(2)
     np.testing.assert_allclose(grouped.feature_importances_, [a, imp[1], a], 1e-12)
 
 
