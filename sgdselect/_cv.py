@@ -310,7 +310,7 @@ class SGDSupportSelectorCV(SelectorMixin, BaseEstimator):
                     fit_time[c] += share / len(splits)
                     scores[c, f] = self._validation_score(X, y, layout, p, folds[f])
         if grouping is not None:
-            # Per decision (norm over its inputs), spread to the columns.
+            # Per decision (root mean square of its inputs), spread to the columns.
             importances = grouping.per_column(grouping.reduce(importances))
         self._store_search(candidates, scores, importances, fit_time, len(splits))
         # The refit reads the table as given, and encodes it as the search did.

@@ -73,7 +73,7 @@ def fit_with_shadows(
     n_shadows)``; or None if training was interrupted. With ``groups`` (a
     :class:`~sgdselect._columns.Grouping`), the shadows permute each
     decision's columns together and both importances are per decision (the
-    norm over its columns), ``ceil(100 / n_decisions)`` shadows of each.
+    root mean square of its columns), ``ceil(100 / n_decisions)`` shadows of each.
     """
     n_features = X.shape[1]
     n_copies = n_shadow_copies(n_features if groups is None else groups.n_decisions)
