@@ -10,12 +10,19 @@ from sklearn.feature_selection import SelectorMixin
 from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted
 
+from sgdselect._columns import make_grouping
 from sgdselect._docstrings import format_docstring
 from sgdselect._engine import resolve_device
 from sgdselect._network import Layout, forward, hidden_sizes
-from sgdselect._preprocessing import InputMap, RankGauss, validate_training_X_y
-from sgdselect._selector import SGDSupportSelector, selector_tags
-from sgdselect._support import late_mean, resolve_threshold, selection_mask
+from sgdselect._preprocessing import InputMap, RankGauss, validate_training_input
+from sgdselect._selector import (
+    SGDSupportSelector,
+    decision_scores,
+    fitted_support,
+    selector_tags,
+    table_transform,
+)
+from sgdselect._support import late_mean, resolve_threshold
 from sgdselect._targets import Targets, encode_targets
 from sgdselect._trainer import Trainer, draw_seed, fit_batch_size, rngs_from_seed
 
@@ -140,6 +147,12 @@ class SGDSupportSelectorCV(SelectorMixin, BaseEstimator):
     A network whose training diverges scores NaN (with a warning) and ranks
     last, as ``GridSearchCV(error_score=np.nan)`` would rank it.
 
+    The search reads a DataFrame's columns through one encoding fitted on
+    all of ``X``, so that every fold's networks share their inputs; the
+    refit encodes ``X`` as a lone fit does.
+
+    {table_notes}
+
     Examples
     --------
     >>> import numpy as np
@@ -198,6 +211,7 @@ class SGDSupportSelectorCV(SelectorMixin, BaseEstimator):
         device="cpu",
         random_state=None,
         verbose=0,
+        feature_groups=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.learning_rates = learning_rates
@@ -218,6 +232,7 @@ class SGDSupportSelectorCV(SelectorMixin, BaseEstimator):
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
+        self.feature_groups = feature_groups
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -225,8 +240,9 @@ class SGDSupportSelectorCV(SelectorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data.
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Training data; a DataFrame may hold text, category and boolean
+            columns and missing cells (see Notes).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets: class labels (classification) or real values (regression).
 
@@ -239,7 +255,14 @@ class SGDSupportSelectorCV(SelectorMixin, BaseEstimator):
         batch_sizes = self._grid("batch_sizes", int)
         trainer = Trainer.from_estimator(self, resolve_device(self.device))
         hidden = hidden_sizes(self.hidden_layer_sizes)
-        X, y = validate_training_X_y(self, X, y, reset=True, ensure_min_samples=2)
+        raw = X
+        X, y, columns = validate_training_input(self, X, y)
+        grouping = make_grouping(
+            columns,
+            self.feature_groups,
+            self.n_features_in_,
+            getattr(self, "feature_names_in_", None),
+        )
         targets, Y = encode_targets(y, self.task)
         cv = check_cv(self.cv, y, classifier=targets.task == "classification")
         splits = list(cv.split(X, y))
@@ -286,8 +309,12 @@ class SGDSupportSelectorCV(SelectorMixin, BaseEstimator):
                     importances[c, f] = imp
                     fit_time[c] += share / len(splits)
                     scores[c, f] = self._validation_score(X, y, layout, p, folds[f])
+        if grouping is not None:
+            # Per decision (root mean square of its inputs), spread to the columns.
+            importances = grouping.per_column(grouping.reduce(importances))
         self._store_search(candidates, scores, importances, fit_time, len(splits))
-        self.best_estimator_ = self._refit(X, y)
+        # The refit reads the table as given, and encodes it as the search did.
+        self.best_estimator_ = self._refit(X if columns is None else raw, y)
         return self
 
     # ------------------------------------------------------------ search
@@ -445,18 +472,31 @@ class SGDSupportSelectorCV(SelectorMixin, BaseEstimator):
     def threshold_(self):
         """The importance cut actually used (from ``threshold``)."""
         check_is_fitted(self)
-        return resolve_threshold(
-            self.feature_importances_, self.threshold, self.pvalues_
-        )
+        importances, pvalues = decision_scores(self.best_estimator_)
+        return resolve_threshold(importances, self.threshold, pvalues)
 
     def _get_support_mask(self):
         check_is_fitted(self)
-        return selection_mask(
-            self.feature_importances_,
-            self.threshold,
-            self.max_features,
-            self.pvalues_,
-        )
+        return fitted_support(self.best_estimator_, self.threshold, self.max_features)
+
+    def transform(self, X):
+        """Reduce ``X`` to the selected features (see
+        :meth:`SGDSupportSelector.transform`).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The input samples.
+
+        Returns
+        -------
+        X_r : array-like of shape (n_samples, n_selected_features)
+            The input samples with only the selected features.
+        """
+        check_is_fitted(self)
+        if getattr(self.best_estimator_, "_columns", None) is None:
+            return super().transform(X)
+        return table_transform(self, X)
 
     def __sklearn_tags__(self):
         return selector_tags(super().__sklearn_tags__())

@@ -150,6 +150,39 @@ _COMMON_PARAMETERS = """
         time elapsed, on stdout.
     warm_start : bool, default=False
         Continue training the previous network (and batch order) on ``fit``.
+    feature_groups : list of lists of int or str, or None, default=None
+        Columns selected together, as one decision: each group is a list of
+        column indices, or of column names when ``X`` is a DataFrame (e.g.
+        the one-hot columns of one variable, or measurements of one
+        instrument). A group's importance is the root mean square of its
+        columns' importances (their norm would grow with the group's size,
+        and let a large group that carries nothing beat the shadows);
+        ``threshold`` and ``max_features`` count groups, not columns; with
+        shadows, a group's columns are permuted together. Each column of a
+        group then holds its group's importance (and p-value) in
+        ``feature_importances_`` and ``importances_history_``, and
+        ``get_support`` keeps or drops all of a group's columns. Columns
+        in no group are groups of their own. A column in two groups, an
+        unknown column or an empty group is an error.
+"""
+
+RAW_TABLES_NOTES = """
+    ``fit`` takes a pandas DataFrame as it comes. Where a column is text or
+    categories (``category``, ``object`` or string dtypes) or a cell is
+    missing (NaN, None, ``pd.NA``), each column is encoded into network
+    inputs: a number or boolean as itself with missing cells at the median
+    of the column; a category as one 0/1 input per level seen in at least
+    10 rows, plus one input for the rarer levels and those first seen
+    later (so an identifier, one level per row, is constant and never
+    selected); and for a column with missing cells, an input that is 1
+    where the cell is missing, so that missingness itself can carry the
+    signal. The selection is still over the original columns:
+    ``n_features_in_``, ``feature_names_in_``, ``get_support`` and
+    ``transform`` speak of them, and ``transform`` returns a DataFrame's
+    kept columns as they are. A column mixing Python types, one with no
+    observed value and a category of more than 50 such levels are errors
+    naming the column and the remedy. ``partial_fit`` reads numeric arrays
+    only; numeric input without missing cells is read as before.
 """
 
 PARTIAL_FIT = """Train on one chunk of data: a single pass over ``(X, y)``.
@@ -209,6 +242,11 @@ ATTRIBUTES = """
         standardized units, averaged over the last 20% of the epochs
         (``importances_history_``), which smooths the noisy floor that SGD
         leaves the irrelevant columns on. Constant columns get exactly 0.
+        A column that spreads over several network inputs (a text or
+        category column of a DataFrame, one with missing cells) gets the
+        root mean square of its varying inputs' importances (a constant
+        input does not count); a group of ``feature_groups`` that of its
+        columns' inputs, repeated in each.
     importances_history_ : ndarray of shape (n_epochs, n_features)
         The same norms recorded after every epoch: the second phase of
         training, where the irrelevant columns shrink, made visible.
@@ -237,7 +275,10 @@ ATTRIBUTES = """
         Weight matrices of the network, ``coefs_[i]`` of shape
         ``(n_inputs_i, n_outputs_i)``. With ``input_squares``, ``coefs_[0]``
         has ``2 * n_features_in_`` rows: feature ``j``'s at ``j`` and its
-        square's at ``n_features_in_ + j``.
+        square's at ``n_features_in_ + j``. After a fit on a DataFrame with
+        text, category or missing cells, its rows are those of the network
+        inputs the columns were encoded into (a level each, an "other"
+        input and a missing indicator), not of the columns.
     intercepts_ : list of ndarray
         Bias vectors of the network.
     n_samples_seen_ : int
@@ -286,11 +327,13 @@ def parameters(exclude=(), **values):
 
 def format_docstring(cls, **values):
     """Fill ``cls``'s docstring placeholders ``{matter}``, ``{common}``
-    (with ``values`` and ``exclude``), ``{attributes}`` and ``{auto_notes}``."""
+    (with ``values`` and ``exclude``), ``{attributes}``, ``{auto_notes}``
+    and ``{table_notes}``."""
     exclude = values.pop("exclude", ())
     cls.__doc__ = cls.__doc__.format(
         matter=PARAMETERS_THAT_MATTER.strip("\n").lstrip(),
         auto_notes=AUTO_THRESHOLD_NOTES.strip("\n").lstrip(),
+        table_notes=RAW_TABLES_NOTES.strip("\n").lstrip(),
         common=parameters(exclude=exclude, **values),
         attributes=ATTRIBUTES.rstrip("\n"),
     )

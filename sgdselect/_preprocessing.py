@@ -11,13 +11,15 @@ network in updated statistics lives beside the network
 (:func:`sgdselect._network.reexpress_inputs`).
 """
 
+import sys
 from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.special import ndtri
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import _check_y, check_consistent_length, validate_data
 
 from sgdselect._arrays import kernel_array
+from sgdselect._columns import TableEncoder, is_raw_table
 from sgdselect._cpu_kernel import column_moments
 from sgdselect._network import network_inputs
 
@@ -252,9 +254,70 @@ def check_numeric_columns(X):
         )
 
 
+def check_target_complete(y):
+    """Refuse a ``y`` with missing values (NaN, None, ``pd.NA``), naming the
+    rows: the selector learns from known targets only."""
+    if y is None:
+        return
+    values = np.asarray(y)
+    if values.ndim == 0:
+        return
+    if values.dtype.kind == "f":
+        missing = np.isnan(values)
+    elif values.dtype.kind == "O":
+        # pandas is loaded wherever y can hold pd.NA; else None and NaN only.
+        pd = sys.modules.get("pandas")
+        if pd is not None:
+            missing = np.asarray(pd.isna(values), dtype=bool)
+        else:
+            missing = np.vectorize(lambda v: v is None or v != v, otypes=[bool])(values)
+    else:
+        return
+    if missing.any():
+        rows = np.flatnonzero(missing.reshape(len(values), -1).any(axis=1))
+        raise ValueError(
+            f"Input y contains NaN or other missing values (None, pd.NA) in "
+            f"{rows.size} rows, the first {rows[:5].tolist()}; the selector "
+            "learns from known targets only: drop those rows from X and y "
+            "(e.g. keep = y.notna(); X[keep], y[keep])."
+        )
+
+
+def validate_training_input(estimator, X, y, *, ensure_min_samples=2, columns=None):
+    """The network's inputs, ``y`` and the :class:`TableEncoder` of a
+    training call that resets the estimator's input (``fit``).
+
+    A DataFrame with a text or category column or a missing cell
+    (:func:`~sgdselect._columns.is_raw_table`) is encoded: by ``columns``
+    when given (a warm start keeps its first encoding), else by a new
+    encoder fitted on ``X``; ``n_features_in_`` and ``feature_names_in_``
+    are its original columns. Any other ``X`` goes through
+    :func:`validate_training_X_y`, and the encoder is None.
+    """
+    if not is_raw_table(X):
+        X, y = validate_training_X_y(
+            estimator, X, y, reset=True, ensure_min_samples=ensure_min_samples
+        )
+        return X, y, None
+    check_target_complete(y)
+    X, y = validate_data(estimator, X, y, skip_check_array=True, reset=True)
+    y = _check_y(y, multi_output=True, y_numeric=False, estimator=estimator)
+    check_consistent_length(X, y)
+    if X.shape[0] < ensure_min_samples:
+        raise ValueError(
+            f"Found array with {X.shape[0]} sample(s) (shape={X.shape}) while a "
+            f"minimum of {ensure_min_samples} is required by "
+            f"{type(estimator).__name__}."
+        )
+    if columns is None:
+        columns = TableEncoder.fit(X)
+    return columns.transform(X), y, columns
+
+
 def validate_training_X_y(estimator, X, y, *, reset, ensure_min_samples=1):
     """``validate_data`` for training (float32 or float64, C order), with
     the remedy named when ``X`` holds text or categories."""
+    check_target_complete(y)
     check_numeric_columns(X)
     try:
         X, y = validate_data(
@@ -277,9 +340,10 @@ def validate_training_X_y(estimator, X, y, *, reset, ensure_min_samples=1):
             text = [str(c) for c, t in dtypes.items() if t.kind not in "biuf"]
             where = f" in columns {text[:10]}"
         raise ValueError(
-            f"X holds non-numeric values{where} ({exc}); encode text or "
-            "categorical columns first (e.g. OneHotEncoder or OrdinalEncoder "
-            "in a ColumnTransformer) or drop them."
+            f"X holds non-numeric values{where} ({exc}); pass X as a pandas "
+            "DataFrame, whose text and category columns fit encodes, or "
+            "encode them first (e.g. OneHotEncoder or OrdinalEncoder in a "
+            "ColumnTransformer), or drop them."
         ) from exc
     # A read-only X (a pandas frame under copy-on-write, a frozen array) would
     # compile the training loop again: a writeable view where the memory

@@ -8,6 +8,7 @@ in ``_trainer`` (on an engine of ``_engine``), the shadow refit in
 """
 
 import copy
+import dataclasses
 import warnings
 from numbers import Integral, Real
 
@@ -17,6 +18,7 @@ from sklearn.feature_selection import SelectorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from sgdselect._columns import is_dataframe, is_raw_table, make_grouping
 from sgdselect._docstrings import PARTIAL_FIT, format_docstring
 from sgdselect._engine import resolve_device
 from sgdselect._network import (
@@ -29,7 +31,11 @@ from sgdselect._network import (
     reexpress_outputs,
     unpack,
 )
-from sgdselect._preprocessing import RankGauss, validate_training_X_y
+from sgdselect._preprocessing import (
+    RankGauss,
+    validate_training_input,
+    validate_training_X_y,
+)
 from sgdselect._shadows import fit_with_shadows
 from sgdselect._support import (
     auto_fell_back,
@@ -67,7 +73,56 @@ PARAMETER_CONSTRAINTS = {
     "random_state": ["random_state"],
     "verbose": ["verbose"],
     "warm_start": ["boolean"],
+    "feature_groups": [None, list, tuple],
 }
+
+
+def decision_scores(fitted):
+    """A fitted selector's importances and p-values per decision of the
+    selection: per column, or one per group of ``feature_groups`` (the
+    columns of a group share their group's values)."""
+    importances = fitted.feature_importances_
+    pvalues = getattr(fitted, "pvalues_", None)
+    grouping = getattr(fitted, "_grouping", None)
+    if grouping is None:
+        return importances, pvalues
+    first = grouping.first_column
+    return importances[first], None if pvalues is None else pvalues[first]
+
+
+def fitted_support(fitted, threshold, max_features):
+    """The support mask over the input columns of a fitted selector under
+    ``threshold`` and ``max_features``: the decisions are made per group of
+    ``feature_groups``, and every column of a kept group is kept."""
+    importances, pvalues = decision_scores(fitted)
+    mask = selection_mask(importances, threshold, max_features, pvalues)
+    grouping = getattr(fitted, "_grouping", None)
+    return mask if grouping is None else mask[grouping.of_column]
+
+
+def table_transform(selector, X):
+    """``transform`` of a selector fitted on a raw table: the kept columns of
+    ``X`` as they are (a DataFrame stays one, with its dtypes; new levels and
+    missing cells are fine, as nothing is computed from them)."""
+    X = validate_data(
+        selector,
+        X,
+        dtype=None,
+        ensure_all_finite=False,
+        skip_check_array=is_dataframe(X),
+        reset=False,
+    )
+    return selector._transform(X)
+
+
+def table_inputs(selector, columns, X):
+    """The network's inputs for ``X``, read as the raw table fitted on."""
+    X = validate_data(selector, X, skip_check_array=True, reset=False)
+    if not is_dataframe(X):
+        import pandas as pd
+
+        X = pd.DataFrame(np.asarray(X, dtype=object), columns=list(columns.names))
+    return columns.transform(X)
 
 
 def selector_tags(tags):
@@ -92,9 +147,11 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or DataFrame of shape (n_samples, n_features)
             Training data. Columns are mapped internally (``input_map``), so
-            a feature's importance does not depend on its units.
+            a feature's importance does not depend on its units. A DataFrame
+            may hold text, category and boolean columns and missing cells
+            (see Notes).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets: class labels (classification) or real values (regression).
             See the ``task`` parameter.
@@ -106,9 +163,19 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         """
         trainer = Trainer.from_estimator(self, resolve_device(self.device))
         hidden = hidden_sizes(self.hidden_layer_sizes)
-        X, y = validate_training_X_y(self, X, y, reset=True, ensure_min_samples=2)
-        targets, Y = encode_targets(y, self.task)
         warm = self.warm_start and hasattr(self, "coefs_")
+        X, y, columns = validate_training_input(
+            self, X, y, columns=getattr(self, "_columns", None) if warm else None
+        )
+        grouping = make_grouping(
+            columns,
+            self.feature_groups,
+            self.n_features_in_,
+            getattr(self, "feature_names_in_", None),
+        )
+        if grouping is not None:
+            trainer = dataclasses.replace(trainer, groups=grouping)
+        targets, Y = encode_targets(y, self.task)
         layout = Layout.for_features(X.shape[1], hidden, Y.shape[1], self.input_squares)
         if warm and self._layout != layout:
             raise ValueError(
@@ -133,7 +200,7 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
             X, Y, layout, targets, state, batch_size, self.max_iter
         )
         shadow = None
-        if not (warm or interrupted) and self._needs_shadows(state):
+        if not (warm or interrupted) and self._needs_shadows(state, grouping):
             shadow = fit_with_shadows(
                 trainer,
                 X,
@@ -144,10 +211,11 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
                 self.max_iter,
                 seed=draw_seed(self.random_state),
                 ranks=state.inputs.ranks,
+                groups=grouping,
             )
             if shadow is not None:
                 state, *shadow = shadow
-        self._commit(layout, targets, state, shadow)
+        self._commit(layout, targets, state, shadow, grouping, columns)
         self._warn_about_selection()
         return self
 
@@ -156,13 +224,17 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         None."""
         return RankGauss.fit(X) if self.input_map == "rank_gauss" else None
 
-    def _needs_shadows(self, state):
+    def _needs_shadows(self, state, grouping=None):
         """Whether ``threshold="auto"`` found nothing standing out clearly in
-        a finished training run (:func:`auto_needs_shadows`), so that
-        shadows must settle the cut."""
+        a finished training run (:func:`auto_needs_shadows`, over the
+        decisions of ``grouping`` if any), so that shadows must settle the
+        cut."""
         if self.threshold not in (None, "auto") or not state.history:
             return False
-        return auto_needs_shadows(late_mean(state.history))
+        importances = late_mean(state.history)
+        if grouping is not None:
+            importances = grouping.reduce(importances)
+        return auto_needs_shadows(importances)
 
     def _current_state(self):
         """The fitted network, input map and batch order, as copies to train
@@ -172,14 +244,23 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
             inputs=self._inputs,
             shuffle_rng=copy.deepcopy(self._shuffle_rng),
             curve=list(self.loss_curve_),
-            history=list(self.importances_history_),
+            history=list(self._network_history()),
         )
 
-    def _commit(self, layout, targets, state, shadow=None):
+    def _network_history(self):
+        """The column norms of each epoch per network input, as training
+        records them (``importances_history_`` is per column or group)."""
+        history = getattr(self, "_input_history", None)
+        return self.importances_history_ if history is None else history
+
+    def _commit(self, layout, targets, state, shadow=None, grouping=None, columns=None):
         """Set the fitted attributes from a successful training run
         (``shadow``: the real columns' and the shadows' importances in each
         network trained beside shadows, if any; ``state`` is the first of
-        them)."""
+        them). With ``grouping``, the network's per-input importances become
+        per decision (the root mean square over its inputs), spread to the original
+        columns; ``columns`` is the encoder of a raw table, if any."""
+        self._grouping, self._columns = grouping, columns
         self._targets = targets
         self.task_ = targets.task
         if targets.classes is not None:
@@ -197,19 +278,27 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         self.weight_decay_ = state.weight_decay
         self.n_iter_ = len(state.curve)
         history = np.asarray(state.history).reshape(-1, layout.n_features)
-        self.importances_history_ = history
+        # Per input, then per decision and column: the identity without groups.
+        spread = (lambda v: v) if grouping is None else grouping.per_column
+        reduce = (lambda v: v) if grouping is None else grouping.reduce
+        self.importances_history_ = spread(reduce(history))
+        self._input_history = None if grouping is None else history
         self.shadow_importances_ = self.pvalues_ = None
         if shadow is not None:
             # The mean over the networks trained beside shadows.
             importances, self.shadow_importances_ = shadow
-            self.feature_importances_ = importances.mean(axis=0)
-            self.pvalues_ = shadow_pvalues(importances, self.shadow_importances_)
+            self.feature_importances_ = spread(importances.mean(axis=0))
+            self.pvalues_ = spread(
+                shadow_pvalues(importances, self.shadow_importances_)
+            )
         elif len(history):
             # The column norms averaged over the last epochs: SGD's floor is
             # noisy.
-            self.feature_importances_ = late_mean(history)
+            self.feature_importances_ = spread(reduce(late_mean(history)))
         else:
-            self.feature_importances_ = column_norms(layout, state.params)[0]
+            self.feature_importances_ = spread(
+                reduce(column_norms(layout, state.params)[0])
+            )
 
     def _forward(self, X):
         """Network output for raw ``X`` (standardized here), float64."""
@@ -237,26 +326,44 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
             regression.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        columns = getattr(self, "_columns", None)
+        if columns is None:
+            X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        else:
+            X = table_inputs(self, columns, X)
         return self._targets.score(self._forward(X), y)
+
+    def transform(self, X):
+        """Reduce ``X`` to the selected features.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The input samples. After a fit on a DataFrame with text,
+            category or missing cells, a DataFrame is returned as one, with
+            its dtypes, and may hold new levels and missing cells.
+
+        Returns
+        -------
+        X_r : array-like of shape (n_samples, n_selected_features)
+            The input samples with only the selected features.
+        """
+        check_is_fitted(self)
+        if getattr(self, "_columns", None) is None:
+            return super().transform(X)
+        return table_transform(self, X)
 
     # ------------------------------------------------------------ support
     @property
     def threshold_(self):
         """The importance cut actually used (from ``threshold``)."""
         check_is_fitted(self)
-        return resolve_threshold(
-            self.feature_importances_, self.threshold, getattr(self, "pvalues_", None)
-        )
+        importances, pvalues = decision_scores(self)
+        return resolve_threshold(importances, self.threshold, pvalues)
 
     def _get_support_mask(self):
         check_is_fitted(self)
-        return selection_mask(
-            self.feature_importances_,
-            self.threshold,
-            self.max_features,
-            getattr(self, "pvalues_", None),
-        )
+        return fitted_support(self, self.threshold, self.max_features)
 
     def _warn_about_selection(self, fall_back=True):
         # stacklevel 4: this method, fit, scikit-learn's fit wrapper, the caller.
@@ -286,7 +393,9 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         elif (
             fall_back
             and self.threshold in (None, "auto")
-            and auto_fell_back(self.feature_importances_, pvalues=self.pvalues_)
+            and auto_fell_back(
+                decision_scores(self)[0], pvalues=decision_scores(self)[1]
+            )
         ):
             if self.pvalues_ is None:
                 message = (
@@ -321,7 +430,22 @@ class _IncrementalSupportSelector(_BaseSupportSelector):
         trainer = Trainer.from_estimator(self, resolve_device(self.device))
         hidden = hidden_sizes(self.hidden_layer_sizes)
         first = not hasattr(self, "coefs_")
+        if is_raw_table(X) or getattr(self, "_columns", None) is not None:
+            raise ValueError(
+                "partial_fit reads numeric arrays only: X is (or the selector "
+                "was fitted on) a DataFrame with text, category or missing "
+                "cells. Use fit for such a table, or encode and impute the "
+                "chunks first (e.g. a fitted ColumnTransformer)."
+            )
         X, y = validate_training_X_y(self, X, y, reset=first)
+        grouping = make_grouping(
+            None,
+            self.feature_groups,
+            self.n_features_in_,
+            getattr(self, "feature_names_in_", None),
+        )
+        if grouping is not None:
+            trainer = dataclasses.replace(trainer, groups=grouping)
         if first:
             targets, Y = encode_stream_targets(y, self.task, classes)
             layout = Layout.for_features(
@@ -339,7 +463,7 @@ class _IncrementalSupportSelector(_BaseSupportSelector):
             targets = self._update_statistics(layout, X, Y, targets, state)
         batch_size = min(self._batch_size or X.shape[0], X.shape[0])
         trainer.train(X, Y, layout, targets, state, batch_size, 1)
-        self._commit(layout, targets, state)
+        self._commit(layout, targets, state, grouping=grouping)
         # No fall-back warning while streaming: early chunks have not yet
         # separated anything, and the caller decides when training is done.
         self._warn_about_selection(fall_back=False)
@@ -405,6 +529,8 @@ class SGDSupportSelector(_IncrementalSupportSelector):
 
     {auto_notes}
 
+    {table_notes}
+
     References
     ----------
     A. Beneventano, A. Pinto and T. Poggio, "How Neural Networks Learn the
@@ -455,6 +581,7 @@ class SGDSupportSelector(_IncrementalSupportSelector):
         random_state=None,
         verbose=0,
         warm_start=False,
+        feature_groups=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -478,6 +605,7 @@ class SGDSupportSelector(_IncrementalSupportSelector):
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
+        self.feature_groups = feature_groups
 
     @property
     def _batch_size(self):
@@ -511,6 +639,8 @@ class GDSupportSelector(_IncrementalSupportSelector):
     -----
     Each epoch is one gradient step, so ``max_iter`` counts steps. A step over
     many rows is computed in chunks, so its memory does not grow with the data.
+
+    {table_notes}
 
     Examples
     --------
@@ -564,6 +694,7 @@ class GDSupportSelector(_IncrementalSupportSelector):
         random_state=None,
         verbose=0,
         warm_start=False,
+        feature_groups=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -586,6 +717,7 @@ class GDSupportSelector(_IncrementalSupportSelector):
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
+        self.feature_groups = feature_groups
 
     @property
     def _batch_size(self):

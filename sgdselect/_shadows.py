@@ -22,16 +22,27 @@ def n_shadow_copies(n_features, min_shadows=MIN_SHADOWS):
     return max(1, -(-min_shadows // n_features))
 
 
-def with_shadows(X, rng, n_copies=1):
+def with_shadows(X, rng, n_copies=1, groups=None):
     """``X`` with ``n_copies`` shadows of every column appended:
     ``(n, (1 + n_copies) d)``, copy ``c`` of column ``j`` at ``(1 + c) d + j``,
     its rows permuted independently by ``rng`` (a
-    :class:`numpy.random.Generator`). Same dtype and C order as ``X``."""
+    :class:`numpy.random.Generator`). Same dtype and C order as ``X``.
+
+    With ``groups`` (a :class:`~sgdselect._columns.Grouping`), the columns
+    of one decision (a table column's levels and missing indicator, a group
+    of ``feature_groups``) share one permutation per copy: a shadow keeps
+    how they go together (a missing cell's indicator and fill, one level per
+    row) and loses only their relation to the target."""
     n, d = X.shape
     out = np.empty((n, (1 + n_copies) * d), dtype=X.dtype)
     out[:, :d] = X
-    for k in range(d, out.shape[1]):
-        out[:, k] = X[rng.permutation(n), k % d]
+    if groups is None:
+        for k in range(d, out.shape[1]):
+            out[:, k] = X[rng.permutation(n), k % d]
+        return out
+    for c in range(1, 1 + n_copies):
+        for members in groups.members:
+            out[:, c * d + members] = X[np.ix_(rng.permutation(n), members)]
     return out
 
 
@@ -47,6 +58,7 @@ def fit_with_shadows(
     seed,
     ranks=None,
     n_networks=SHADOW_NETWORKS,
+    groups=None,
 ):
     """Train ``n_networks`` fresh networks on ``X``, each with its own
     shadows of every column appended; network ``k`` is drawn from
@@ -58,10 +70,13 @@ def fit_with_shadows(
     columns (its shadow inputs fixed at their mean, which standardized is 0:
     their first-layer rows dropped), the real columns' importances
     ``(n_networks, n_features)`` and the shadows' ``(n_networks,
-    n_shadows)``; or None if training was interrupted.
+    n_shadows)``; or None if training was interrupted. With ``groups`` (a
+    :class:`~sgdselect._columns.Grouping`), the shadows permute each
+    decision's columns together and both importances are per decision (the
+    root mean square of its columns), ``ceil(100 / n_decisions)`` shadows of each.
     """
     n_features = X.shape[1]
-    n_copies = n_shadow_copies(n_features)
+    n_copies = n_shadow_copies(n_features if groups is None else groups.n_decisions)
     if trainer.verbose:
         print(
             "threshold='auto': the cut is weak; training "
@@ -77,7 +92,7 @@ def fit_with_shadows(
     )
     first, importances, shadows = None, [], []
     for k in range(n_networks):
-        X_aug = _augmented(X, np.random.default_rng([seed, 1, k]), n_copies)
+        X_aug = _augmented(X, np.random.default_rng([seed, 1, k]), n_copies, groups)
         state = trainer.fresh_state(aug, X_aug, [seed, k])
         interrupted = trainer.train(
             X_aug,
@@ -94,8 +109,12 @@ def fit_with_shadows(
         if interrupted:
             return None
         late = late_mean(state.history)
-        importances.append(late[:n_features])
-        shadows.append(late[n_features:])
+        real, copies = late[:n_features], late[n_features:]
+        if groups is not None:
+            real = groups.reduce(real)
+            copies = groups.reduce(copies.reshape(n_copies, n_features)).ravel()
+        importances.append(real)
+        shadows.append(copies)
         if first is None:
             history = np.asarray(state.history)
             state.params = _real_inputs(state.params, aug, layout)
@@ -105,10 +124,10 @@ def fit_with_shadows(
     return first, np.array(importances), np.array(shadows)
 
 
-def _augmented(X, rng, n_copies):
+def _augmented(X, rng, n_copies, groups=None):
     """:func:`with_shadows`, with the memory error said in our words."""
     try:
-        return with_shadows(X, rng, n_copies)
+        return with_shadows(X, rng, n_copies, groups)
     except MemoryError as exc:
         raise MemoryError(
             "threshold='auto' found its cut weak and needs a copy of X with "

@@ -130,11 +130,19 @@ class Trainer:
     max_features: int | None = None
     verbose: int = 0
     name: str = ""
+    # The decisions of the selection over the network's inputs (a
+    # sgdselect._columns.Grouping), or None: one per input.
+    groups: object = None
 
     @classmethod
     def from_estimator(cls, estimator, device):
         params = estimator.get_params()
-        fields = set(cls.__dataclass_fields__) - {"device", "n_threads", "name"}
+        fields = set(cls.__dataclass_fields__) - {
+            "device",
+            "n_threads",
+            "name",
+            "groups",
+        }
         values = {k: v for k, v in params.items() if k in fields}
         values["learning_rate"] = params.get("learning_rate", 0.0)
         return cls(
@@ -293,6 +301,8 @@ class Trainer:
 
     def _stability(self, norms, previous, stable):
         """Count consecutive epochs whose support and relative norms held still."""
+        if self.groups is not None:
+            norms = self.groups.reduce(norms)
         mask = support_mask(
             norms, resolve_threshold(norms, self.threshold), self.max_features
         )

@@ -43,6 +43,12 @@ ERRORS = [
     ("inf in X", lambda: fit(with_inf, Y), ValueError, "Input X contains infinity"),
     ("NaN in y", lambda: fit(X, np.r_[np.nan, Y[1:]]), ValueError, "y contains NaN"),
     (
+        "None in y (DataFrame X)",
+        lambda: fit(frame, pd.Series([None] + ["a", "b"] * 29 + ["a"])),
+        ValueError,
+        r"y contains NaN or other missing values.*1 rows, the first \[0\]",
+    ),
+    (
         "inf in y",
         lambda: fit(X, np.r_[np.inf, Y[1:]]),
         ValueError,
@@ -76,17 +82,19 @@ ERRORS = [
         ValueError,
         "non-numeric values.*encode",
     ),
+    # A DataFrame's text and category columns are encoded
+    # (tests/test_raw_tables.py); a column it cannot read is refused.
     (
-        "string column (DataFrame)",
-        lambda: fit(frame.assign(e=["x"] * 60), Y),
+        "DataFrame column mixing ints and strings",
+        lambda: fit(frame.assign(e=[1, "x"] * 30), Y),
         ValueError,
-        r"non-numeric values in columns \['e'\].*OneHotEncoder",
+        r"column 'e' of X mixes Python types \(int, str\).*astype\(str\)",
     ),
     (
-        "pandas categorical column",
-        lambda: fit(frame.assign(e=pd.Categorical(["x", "y"] * 30)), Y),
+        "DataFrame with an all-missing column",
+        lambda: fit(frame.assign(e=[np.nan] * 60), Y),
         ValueError,
-        r"categorical columns \['e'\].*Encode them",
+        r"column 'e' of X has no observed value.*drop it",
     ),
     (
         "sparse matrix",
