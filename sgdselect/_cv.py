@@ -480,8 +480,10 @@ class SGDSupportSelectorCV(SelectorMixin, BaseEstimator):
         return fitted_support(self.best_estimator_, self.threshold, self.max_features)
 
     def transform(self, X):
-        """Reduce ``X`` to the selected features (see
-        :meth:`SGDSupportSelector.transform`).
+        """Reduce ``X`` to the selected features.
+
+        As :meth:`SGDSupportSelector.transform` does, through
+        ``best_estimator_``.
 
         Parameters
         ----------
