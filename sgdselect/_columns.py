@@ -76,10 +76,15 @@ class TableEncoder:
     indicators: tuple
 
     @classmethod
-    def fit(cls, frame, min_rows=MIN_LEVEL_ROWS, max_levels=MAX_LEVELS):
+    def fit(cls, frame, min_rows=MIN_LEVEL_ROWS, max_levels=MAX_LEVELS, declared=False):
         """The encoder of ``frame``'s columns; raises ``ValueError`` for a
         column it cannot read (mixed Python types, no observed value, an
-        unsupported dtype, too many levels), naming it and the remedy."""
+        unsupported dtype, too many levels), naming it and the remedy.
+
+        ``declared``: a pandas ``category`` column keeps every level its
+        dtype declares, seen or not (the first chunk of a stream, which need
+        not hold every level); text columns keep the levels seen in at least
+        ``min_rows`` rows either way."""
         names, kinds, levels, fills, indicators = [], [], [], [], []
         for name, column in frame.items():
             missing = column.isna().to_numpy()
@@ -93,7 +98,9 @@ class TableEncoder:
             kinds.append(kind)
             indicators.append(bool(missing.any()))
             if kind == CATEGORY:
-                levels.append(_kept_levels(name, column, min_rows, max_levels))
+                levels.append(
+                    _kept_levels(name, column, min_rows, max_levels, declared)
+                )
                 fills.append(None)
             else:
                 values = _as_float(name, column)
@@ -224,17 +231,22 @@ def _as_float(name, column):
     return values
 
 
-def _kept_levels(name, column, min_rows, max_levels):
-    """The levels of a category column seen in at least ``min_rows`` rows,
-    in the dtype's category order or sorted."""
+def _kept_levels(name, column, min_rows, max_levels, declared=False):
+    """The levels of a category column seen in at least ``min_rows`` rows
+    (or, with ``declared``, every level a ``category`` dtype declares), in
+    the dtype's category order or sorted."""
     import pandas as pd
 
     counts = column.value_counts(dropna=True, sort=False)
-    if isinstance(column.dtype, pd.CategoricalDtype):
+    is_category = isinstance(column.dtype, pd.CategoricalDtype)
+    if is_category:
         order = list(column.dtype.categories)
     else:
         order = sorted(counts.index, key=str)
-    kept = tuple(level for level in order if counts.get(level, 0) >= min_rows)
+    if declared and is_category:
+        kept = tuple(order)
+    else:
+        kept = tuple(level for level in order if counts.get(level, 0) >= min_rows)
     if len(kept) > max_levels:
         raise ValueError(
             f"column {name!r} of X has {len(kept)} levels seen in at least "

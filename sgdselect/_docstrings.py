@@ -217,6 +217,15 @@ PARTIAL_FIT = """Train on one chunk of data: a single pass over ``(X, y)``.
         and ``max_iter`` do not apply: the caller decides how many passes to
         make. ``n_iter_`` counts the passes (calls and epochs of ``fit``).
 
+        Chunks may be DataFrames with text, category and bool columns and
+        missing cells, as for ``fit``; the first chunk fixes their encoding:
+        a text column keeps the levels seen in at least 10 of its rows, a
+        ``category`` column every level its dtype declares, and a later level
+        not kept goes to the column's pooled input; a column gets a missing
+        indicator when the first chunk has missing cells in it (later ones
+        are filled). A stream begun on numbers without missing cells refuses
+        a chunk with text or missing cells.
+
         Examples
         --------
         >>> import numpy as np

@@ -19,7 +19,7 @@ from scipy.special import ndtri
 from sklearn.utils.validation import _check_y, check_consistent_length, validate_data
 
 from sgdselect._arrays import kernel_array
-from sgdselect._columns import TableEncoder, is_raw_table
+from sgdselect._columns import TableEncoder, is_dataframe, is_raw_table
 from sgdselect._cpu_kernel import column_moments
 from sgdselect._network import network_inputs
 
@@ -283,35 +283,92 @@ def check_target_complete(y):
         )
 
 
-def validate_training_input(estimator, X, y, *, ensure_min_samples=2, columns=None):
+def validate_training_input(
+    estimator, X, y, *, ensure_min_samples=2, columns=None, declared=False
+):
     """The network's inputs, ``y`` and the :class:`TableEncoder` of a
-    training call that resets the estimator's input (``fit``).
+    training call: ``fit``, or the first chunk of ``partial_fit``.
 
     A DataFrame with a text or category column or a missing cell
-    (:func:`~sgdselect._columns.is_raw_table`) is encoded: by ``columns``
-    when given (a warm start keeps its first encoding), else by a new
-    encoder fitted on ``X``; ``n_features_in_`` and ``feature_names_in_``
-    are its original columns. Any other ``X`` goes through
-    :func:`validate_training_X_y`, and the encoder is None.
+    (:func:`~sgdselect._columns.is_raw_table`) is encoded by a new encoder
+    fitted on ``X`` (``declared``: the first chunk of a stream, whose
+    ``category`` columns keep every declared level); ``n_features_in_`` and
+    ``feature_names_in_`` are its original columns. With ``columns``, the
+    encoder of an earlier fit (a warm start keeps its first encoding),
+    ``X`` must have the columns fitted and is encoded by it, whatever its
+    dtypes now. Any other ``X`` goes through :func:`validate_training_X_y`,
+    and the encoder is None.
     """
+    if columns is not None:
+        return (*validate_table_chunk(estimator, X, y, columns), columns)
     if not is_raw_table(X):
         X, y = validate_training_X_y(
             estimator, X, y, reset=True, ensure_min_samples=ensure_min_samples
         )
         return X, y, None
-    check_target_complete(y)
-    X, y = validate_data(estimator, X, y, skip_check_array=True, reset=True)
-    y = _check_y(y, multi_output=True, y_numeric=False, estimator=estimator)
-    check_consistent_length(X, y)
+    X, y = _validate_table_X_y(estimator, X, y, reset=True)
     if X.shape[0] < ensure_min_samples:
         raise ValueError(
             f"Found array with {X.shape[0]} sample(s) (shape={X.shape}) while a "
             f"minimum of {ensure_min_samples} is required by "
             f"{type(estimator).__name__}."
         )
-    if columns is None:
-        columns = TableEncoder.fit(X)
+    columns = TableEncoder.fit(X, declared=declared)
     return columns.transform(X), y, columns
+
+
+def validate_table_chunk(estimator, X, y, columns):
+    """The network's inputs and ``y`` of more training rows of a raw table
+    (a warm start, or a later chunk of ``partial_fit``), encoded by the
+    fitted ``columns``: new levels go to the pooled input, missing cells
+    are filled as at fit."""
+    X, y = _validate_table_X_y(estimator, X, y, reset=False)
+    return table_frame_inputs(columns, X), y
+
+
+def _validate_table_X_y(estimator, X, y, *, reset):
+    check_target_complete(y)
+    X, y = validate_data(estimator, X, y, skip_check_array=True, reset=reset)
+    y = _check_y(y, multi_output=True, y_numeric=False, estimator=estimator)
+    check_consistent_length(X, y)
+    return X, y
+
+
+def check_stream_stays_numeric(X):
+    """Refuse a later chunk of ``partial_fit`` with text, category or
+    missing cells after a stream that began on numbers alone: the network
+    has no inputs for levels or missingness, and its encoding is fixed by
+    the first chunk."""
+    if not is_raw_table(X):
+        return
+    from pandas.api.types import is_numeric_dtype
+
+    text = [str(c) for c, t in X.dtypes.items() if not is_numeric_dtype(t)]
+    holes = [str(c) for c, n in X.isna().sum().items() if n > 0]
+    what = (
+        f"text or category columns {text[:5]}"
+        if text
+        else f"missing cells in columns {holes[:5]}"
+    )
+    raise ValueError(
+        f"This chunk holds {what}, but the stream began on chunks of numbers "
+        "without missing cells, so the network has no inputs for them: the "
+        "first chunk of partial_fit fixes how each column is encoded. Restart "
+        "the stream with a first chunk that shows each column's kind (a "
+        "category column as pandas 'category', with its levels declared; a "
+        "column that may have missing cells with at least one), or encode and "
+        "impute the chunks first."
+    )
+
+
+def table_frame_inputs(columns, X):
+    """The inputs ``columns`` encodes ``X`` into: a DataFrame as it is, any
+    other array read as a table of the columns fitted, in their order."""
+    if not is_dataframe(X):
+        import pandas as pd
+
+        X = pd.DataFrame(np.asarray(X, dtype=object), columns=list(columns.names))
+    return columns.transform(X)
 
 
 def validate_training_X_y(estimator, X, y, *, reset, ensure_min_samples=1):

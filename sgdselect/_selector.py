@@ -18,7 +18,7 @@ from sklearn.feature_selection import SelectorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from sgdselect._columns import is_dataframe, is_raw_table, make_grouping
+from sgdselect._columns import is_dataframe, make_grouping
 from sgdselect._docstrings import PARTIAL_FIT, format_docstring
 from sgdselect._engine import resolve_device
 from sgdselect._network import (
@@ -33,6 +33,9 @@ from sgdselect._network import (
 )
 from sgdselect._preprocessing import (
     RankGauss,
+    check_stream_stays_numeric,
+    table_frame_inputs,
+    validate_table_chunk,
     validate_training_input,
     validate_training_X_y,
 )
@@ -118,11 +121,7 @@ def table_transform(selector, X):
 def table_inputs(selector, columns, X):
     """The network's inputs for ``X``, read as the raw table fitted on."""
     X = validate_data(selector, X, skip_check_array=True, reset=False)
-    if not is_dataframe(X):
-        import pandas as pd
-
-        X = pd.DataFrame(np.asarray(X, dtype=object), columns=list(columns.names))
-    return columns.transform(X)
+    return table_frame_inputs(columns, X)
 
 
 def selector_tags(tags):
@@ -430,16 +429,18 @@ class _IncrementalSupportSelector(_BaseSupportSelector):
         trainer = Trainer.from_estimator(self, resolve_device(self.device))
         hidden = hidden_sizes(self.hidden_layer_sizes)
         first = not hasattr(self, "coefs_")
-        if is_raw_table(X) or getattr(self, "_columns", None) is not None:
-            raise ValueError(
-                "partial_fit reads numeric arrays only: X is (or the selector "
-                "was fitted on) a DataFrame with text, category or missing "
-                "cells. Use fit for such a table, or encode and impute the "
-                "chunks first (e.g. a fitted ColumnTransformer)."
+        columns = None if first else getattr(self, "_columns", None)
+        if first:
+            X, y, columns = validate_training_input(
+                self, X, y, ensure_min_samples=1, declared=True
             )
-        X, y = validate_training_X_y(self, X, y, reset=first)
+        elif columns is not None:
+            X, y = validate_table_chunk(self, X, y, columns)
+        else:
+            check_stream_stays_numeric(X)
+            X, y = validate_training_X_y(self, X, y, reset=False)
         grouping = make_grouping(
-            None,
+            columns,
             self.feature_groups,
             self.n_features_in_,
             getattr(self, "feature_names_in_", None),
@@ -463,7 +464,7 @@ class _IncrementalSupportSelector(_BaseSupportSelector):
             targets = self._update_statistics(layout, X, Y, targets, state)
         batch_size = min(self._batch_size or X.shape[0], X.shape[0])
         trainer.train(X, Y, layout, targets, state, batch_size, 1)
-        self._commit(layout, targets, state, grouping=grouping)
+        self._commit(layout, targets, state, grouping=grouping, columns=columns)
         # No fall-back warning while streaming: early chunks have not yet
         # separated anything, and the caller decides when training is done.
         self._warn_about_selection(fall_back=False)
