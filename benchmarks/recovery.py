@@ -914,7 +914,7 @@ class RealDownstream(Downstream):
 
 
 # ------------------------------------------------------- the cache
-def _digest(*parts):
+def digest(*parts):
     hasher = hashlib.sha256()
     for part in parts:
         hasher.update(part if isinstance(part, bytes) else str(part).encode())
@@ -922,14 +922,14 @@ def _digest(*parts):
     return hasher.hexdigest()[:16]
 
 
-def _version(dist):
+def version(dist):
     try:
         return importlib.metadata.version(dist)
     except importlib.metadata.PackageNotFoundError:
         return "not installed"
 
 
-def _package_digest():
+def package_digest():
     """The sgdselect source that runs (every file of the imported package)."""
     import sgdselect
 
@@ -942,28 +942,28 @@ def _package_digest():
                 with open(os.path.join(folder, name), "rb") as fh:
                     parts += [os.path.relpath(os.path.join(folder, name), root)]
                     parts += [fh.read()]
-    return _digest(*parts)
+    return digest(*parts)
 
 
 def _data_digest(case):
-    return _digest(case.X.tobytes(), "\n".join(map(str, case.y)), case.task)
+    return digest(case.X.tobytes(), "\n".join(map(str, case.y)), case.task)
 
 
 def _score_digest():
     """What the downstream scores depend on besides the data."""
     code = [inspect.getsource(f) for f in (Downstream, RealDownstream, evaluate)]
-    return _digest(*code, CV_FOLDS, SEED, _version("scikit-learn"))
+    return digest(*code, CV_FOLDS, SEED, version("scikit-learn"))
 
 
 def _method_digest(method):
     fn, _, helpers = REAL_METHODS[method]
     parts = [inspect.getsource(f) for f in (fn, *helpers)]
-    parts += [_version(d) for d in ("numpy", "scipy", "scikit-learn")]
+    parts += [version(d) for d in ("numpy", "scipy", "scikit-learn")]
     if method == "SGD":
-        parts += [_package_digest(), _version("torch")]
+        parts += [package_digest(), version("torch")]
     if method == "Boruta":
-        parts += [_version("boruta")]
-    return _digest(*parts)
+        parts += [version("boruta")]
+    return digest(*parts)
 
 
 class FitCache:
@@ -993,7 +993,7 @@ class FitCache:
                 fh.write(json.dumps({"key": key, "value": value}) + "\n")
 
 
-def _reusable(cached, limit):
+def reusable(cached, limit):
     """A cached result is taken unless it was cut by a shorter time limit (a
     fit that failed is not cached: it runs again)."""
     if cached is None:
@@ -1004,12 +1004,12 @@ def _reusable(cached, limit):
 
 
 # ------------------------------------------------------- running the fits
-def _cpu_seconds():
+def cpu_seconds():
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
 
 
-def _warning_counts(caught):
+def warning_counts(caught):
     counts = {}
     for w in caught:
         text = f"{w.category.__name__}: {str(w.message)[:300]}"
@@ -1034,10 +1034,10 @@ def _real_child(job, case, downstream, conn):
         fn = REAL_METHODS[job["method"]][0]
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            cpu, start = _cpu_seconds(), time.perf_counter()
+            cpu, start = cpu_seconds(), time.perf_counter()
             selected, importances, info = fn(case.X, case.y, case.task, job["seed"])
             wall = time.perf_counter() - start
-            cpu = _cpu_seconds() - cpu
+            cpu = cpu_seconds() - cpu
         conn.send({"fit": {"time": wall}})
         warnings.simplefilter("ignore")
         selected = np.asarray(selected, dtype=bool)
@@ -1047,7 +1047,7 @@ def _real_child(job, case, downstream, conn):
             "time": wall,
             "cpu": cpu,
             "info": info,
-            "warnings": _warning_counts(caught),
+            "warnings": warning_counts(caught),
         }
         evaluate(case, result, downstream, drop_probes=True)
         result["n_real_kept"] = int((selected & ~case.probe_mask).sum())
@@ -1060,12 +1060,15 @@ def _real_child(job, case, downstream, conn):
         conn.close()
 
 
-def run_jobs(jobs, n_jobs, score_limit, downstream, done):
+def run_jobs(jobs, n_jobs, score_limit, downstream, done, child=_real_child):
     """Each job in a forked child, ``n_jobs`` at a time, each child on one
     thread; a fit still running after ``job["limit"]`` seconds is killed and
     recorded as a timeout. ``done(job, result)`` gets each result as it comes
     (in the order the jobs finish). With ``--wait-quiet``, a job that starts
-    alone first waits for other processes to leave the CPU."""
+    alone first waits for other processes to leave the CPU. ``child(job,
+    case, downstream, conn)`` runs a job in the child and sends what
+    :func:`_real_child` sends: ``{"fit": ...}``, then ``{"scored": ...,
+    "scores": ...}`` or ``{"error": ...}``."""
     ctx = multiprocessing.get_context("fork")
     waiting, running = list(jobs), {}
 
@@ -1083,9 +1086,7 @@ def run_jobs(jobs, n_jobs, score_limit, downstream, done):
                 h.wait_for_quiet(h.QUIET_WAIT[0], h.spare_cores(1))
             job = waiting.pop(0)
             recv, send = ctx.Pipe(duplex=False)
-            proc = ctx.Process(
-                target=_real_child, args=(job, job["case"], downstream, send)
-            )
+            proc = ctx.Process(target=child, args=(job, job["case"], downstream, send))
             proc.start()
             send.close()
             now = time.perf_counter()
@@ -1151,7 +1152,7 @@ def real_config(quick):
     }
 
 
-def _seed_list(text):
+def seed_list(text):
     """``0,1,2`` or ``0-4`` (or both: ``0-2,7``) as a list of ints."""
     seeds = []
     for part in text.split(","):
@@ -1234,18 +1235,18 @@ def _apply_real_args(cfg, args):
     for method in REAL_METHODS:
         given = args.seeds if method in REAL_SEEDED else args.peer_seeds
         if given:
-            cfg["seeds"][method] = _seed_list(given)
+            cfg["seeds"][method] = seed_list(given)
     for item in args.method_seeds:
         method, _, seeds = item.partition("=")
         if method not in REAL_METHODS:
             raise SystemExit(f"--method-seeds: unknown method {method!r}")
-        cfg["seeds"][method] = _seed_list(seeds)
+        cfg["seeds"][method] = seed_list(seeds)
     for item in args.case_seeds:
         where, _, seeds = item.partition("=")
         method, _, case = where.partition("@")
         if method not in REAL_METHODS or case not in names:
             raise SystemExit(f"--case-seeds: expected METHOD@TABLE=SEEDS, not {item!r}")
-        cfg["case_seeds"][where] = _seed_list(seeds)
+        cfg["case_seeds"][where] = seed_list(seeds)
     cfg["seeds"] = {m: cfg["seeds"][m] for m in cfg["methods"]}
     cfg["case_seeds"] = {
         k: v
@@ -1318,7 +1319,7 @@ def measure_real(cfg, args):
     todo = []
     for job in jobs:
         cached = None if cfg["fresh"] else cache.get(keys[id(job)])
-        if not _reusable(cached, job["limit"]):
+        if not reusable(cached, job["limit"]):
             todo.append(job)
             continue
         from_cache += 1

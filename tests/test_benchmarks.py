@@ -24,7 +24,7 @@ def bench():
 
     sys.path.insert(0, str(BENCHMARKS))
     try:
-        names = ("harness", "speed", "scaling", "large_fit", "recovery")
+        names = ("harness", "speed", "scaling", "large_fit", "recovery", "raw_tables")
         return {name: importlib.import_module(name) for name in names}
     finally:
         sys.path.remove(str(BENCHMARKS))
@@ -218,3 +218,122 @@ def test_real_suite_command_line(bench, tmp_path):
     assert (again / "real_tables.md").read_text() == page
     json_path = str(out / "real_tables.json")
     assert bench["recovery"].suite_of(["--from-json", json_path]) == "real"
+
+
+def _raw_args(raw_tables, *argv):
+    """``raw_tables.py``'s command line, parsed as the script parses it."""
+    parser = argparse.ArgumentParser()
+    raw_tables.add_arguments(parser)
+    return parser.parse_args(list(argv))
+
+
+@pytest.fixture(scope="module")
+def raw_run(bench, tmp_path_factory):
+    """raw_tables.py's measuring path on penguins (344 rows, categories and
+    missing cells): both variants, two seeds, two fits at once, cached."""
+    raw_tables = bench["raw_tables"]
+    cache = tmp_path_factory.mktemp("raw") / "cache.jsonl"
+    cfg = raw_tables.config(quick=True)
+    argv = ["--cases", "penguins", "--seeds", "0,1", "--jobs", "2"]
+    argv += ["--cache", str(cache)]
+    results = raw_tables.measure(cfg, _raw_args(raw_tables, *argv))
+    machine = bench["harness"].machine()
+    data = {"machine": machine, "quick": True, "wall": 1.0, "config": cfg}
+    return {"data": {**data, "results": results}, "argv": argv}
+
+
+def test_raw_tables_measures(bench, raw_run):
+    from sgdselect.datasets import load_real_table
+
+    results = raw_run["data"]["results"]
+    assert set(results["fits"]) == {
+        f"penguins|{variant}|{seed}"
+        for variant in ("one-hot", "raw")
+        for seed in (0, 1)
+    }
+    [case] = results["cases"]
+    assert (case["columns"], case["encoded"], case["missing_columns"]) == (7, 15, 5)
+    assert set(results["refs"]["penguins"]) == {"all_real", "none"}
+    columns = set(load_real_table("penguins").X.columns)
+    for key, fit in results["fits"].items():
+        assert "error" not in fit, (key, fit)
+        assert set(fit["kept"]) <= columns
+        assert {p.removesuffix(" (probe)") for p in fit["probes_kept"]} <= columns
+        n_kept = fit["n_encoded_kept"] + fit["n_encoded_probes_kept"]
+        assert len(fit["selected"]) == n_kept
+        assert fit["time"] > 0 and np.isfinite(fit["downstream"])
+        assert fit["info"]["task_"] == "classification"
+
+
+def test_raw_tables_scores_the_encoded_columns_of_a_raw_selection(bench):
+    from sgdselect.datasets import real_table_suite
+
+    raw_tables, recovery = bench["raw_tables"], bench["recovery"]
+    [encoded] = real_table_suite(names=["penguins"])
+    [raw] = real_table_suite(names=["penguins"], raw=True)
+    # A raw fit's column counts with all of its encoded columns.
+    selected = np.isin(raw.columns, ["island", "sex (probe)"])
+    chosen = raw_tables.encoded_selection("raw", raw, encoded, selected)
+    np.testing.assert_array_equal(
+        chosen, np.isin(encoded.groups, ["island", "sex (probe)"])
+    )
+    scored = raw_tables.score_selection(encoded, chosen, recovery.Downstream())
+    assert scored["kept"] == ["island"] and scored["probes_kept"] == ["sex (probe)"]
+    assert scored["n_encoded_kept"] == 3  # Biscoe, Dream, Torgersen
+    assert scored["n_encoded_probes_kept"] == 3  # female, male, missing
+    # A one-hot fit's column counts as kept with one of its levels, and only
+    # that level is scored.
+    one = np.isin(encoded.columns, ["island=Dream"])
+    chosen = raw_tables.encoded_selection("one-hot", encoded, encoded, one)
+    scored = raw_tables.score_selection(encoded, chosen, recovery.Downstream())
+    assert scored["kept"] == ["island"] and scored["n_encoded_kept"] == 1
+
+
+def test_raw_tables_resumes_from_its_cache(bench, raw_run):
+    raw_tables = bench["raw_tables"]
+    cfg = raw_tables.config(quick=True)
+    again = raw_tables.measure(cfg, _raw_args(raw_tables, *raw_run["argv"]))
+    assert again["from_cache"] == again["n_jobs"] == 5
+    assert again["fits"] == raw_run["data"]["results"]["fits"]
+
+
+def test_raw_tables_page_renders_from_its_data(bench, raw_run, tmp_path):
+    import json
+    import subprocess
+
+    raw_tables, harness = bench["raw_tables"], bench["harness"]
+    data = raw_run["data"]
+    page = harness.render("raw_tables", raw_tables.fields(data, str(tmp_path)))
+    saved = json.loads(json.dumps(data))
+    assert harness.render("raw_tables", raw_tables.fields(saved, "")) == page
+    assert re.search(r"\*\*Verdict: (PASS|FAIL)\.\*\*", page)
+    assert "| probes kept, per original column (pooled) |" in page
+    # The command line renders the same page from the saved data.
+    path = tmp_path / "raw_tables.json"
+    path.write_text(json.dumps(data))
+    script = str(BENCHMARKS / "raw_tables.py")
+    out = tmp_path / "out"
+    render = [sys.executable, script, "--from-json", str(path), "--out-dir", str(out)]
+    subprocess.run(render, check=True, capture_output=True)
+    assert (out / "raw_tables.md").read_text() == page
+
+
+def test_raw_tables_page_shows_losses(bench, raw_run):
+    """A raw fit that scores lower and one that failed are on the page, and
+    fail the criterion."""
+    import copy
+
+    raw_tables = bench["raw_tables"]
+    data = copy.deepcopy(raw_run["data"])
+    fits = data["results"]["fits"]
+    fits["penguins|raw|0"]["downstream"] = (
+        fits["penguins|one-hot|0"]["downstream"] - 0.1
+    )
+    fields = raw_tables.fields(data, "")
+    assert "| penguins | -0.050 | **yes** |" in fields["losses"]
+    assert "**FAIL** mean downstream score" in fields["verdict"]
+    assert "**Verdict: FAIL.**" in fields["verdict"]
+    fits["penguins|raw|1"] = {"error": "ValueError: too many levels", "time": 0.1}
+    fields = raw_tables.fields(data, "")
+    assert "**FAIL** the raw variant fits every table: 1 raw fits" in fields["verdict"]
+    assert "| fits cut off / failed | 0 / 0 | 0 / 1 |" in fields["summary"]
