@@ -6,9 +6,11 @@ it selected against the truth, the importances with a bar per feature, and the
 time it took.
 
 ``sgdselect select DATA --target COLUMN`` selects the feature columns of a CSV
-or Parquet table for the target column: a report on stdout (a table, or JSON
-with ``--json``), the reduced table with ``--output`` and the figures with
-``--plot``. Errors are one line on stderr, ``sgdselect: error: ...``, with exit
+or Parquet table for the target column, as the table comes: text columns are
+categories, empty cells are missing, rows without a target are left out with
+a note. It reports per original column on stdout (a table, or JSON with
+``--json``), writes the kept columns as read with ``--output`` and the
+figures with ``--plot``. Errors are one line on stderr, ``sgdselect: error: ...``, with exit
 status 2 for a wrong command line and 1 for data that cannot be read or fitted;
 warnings are one line each, ``sgdselect: warning: ...``; Ctrl-C exits with 130.
 """
@@ -284,8 +286,9 @@ def _add_select_parser(commands):
         help="select the feature columns of a CSV or Parquet table",
         description="Train SGDSupportSelector on the columns of DATA (.csv, "
         ".tsv, .parquet or .pq, optionally compressed) to predict the target "
-        "column, and report the columns it keeps. Needs pandas and pyarrow: "
-        f"{_IO_EXTRA}.",
+        "column, and report the columns it keeps. Text columns are read as "
+        "categories and empty cells as missing; rows without a target are left "
+        f"out. Needs pandas and pyarrow: {_IO_EXTRA}.",
         epilog="Exit status: 0 done, 1 data or fit error, 2 usage error, "
         "130 interrupted (with the report of the training so far when it "
         "happened during training).",
@@ -385,7 +388,8 @@ def _add_select_parser(commands):
         "--output",
         "-o",
         metavar="FILE",
-        help="write the selected columns and the target (.csv, .tsv, .parquet)",
+        help="write the selected columns, as read, and the target (.csv, .tsv, "
+        ".parquet)",
     )
     out.add_argument(
         "--json", action="store_true", help="print a JSON report instead of a table"
@@ -555,47 +559,57 @@ def _split(frame, target, drop, source):
     if X.shape[1] == 0:
         raise _CommandError("no feature column left besides the target")
     y = frame[target]
-    _check_numeric(X)
-    _check_finite(X, "feature")
-    if y.isna().any():
+    missing = y.isna().to_numpy()
+    if missing.all():
         raise _CommandError(
-            f"missing values (NaN or empty) in the target column {target!r} "
-            f"({int(y.isna().sum())} rows); drop those rows first"
+            f"the target column {target!r} has no value in any of the "
+            f"{len(y)} rows: is it the right column?"
         )
+    if missing.any():
+        _stderr(
+            f"{_PROG}: note: {int(missing.sum())} of {len(y)} rows have no "
+            f"{target!r} (an empty cell): trained on the other "
+            f"{int((~missing).sum())}"
+        )
+        X, y = X.loc[~missing], y.loc[~missing]
+    _check_finite(X, "feature")
     return X, y
 
 
-def _check_numeric(X):
-    from pandas.api.types import is_numeric_dtype
-
-    # bool counts as numeric
-    text = [c for c, dt in X.dtypes.items() if not is_numeric_dtype(dt)]
-    if text:
-        drops = " ".join(f"--drop {c}" for c in text[:3])
-        raise _CommandError(
-            f"non-numeric feature columns: {_names(text)}; encode them as numbers "
-            f"or drop them ({drops})"
-        )
-
-
 def _check_finite(X, what):
+    """No infinite cell in the numeric columns (a missing cell, text and
+    categories are for the estimator to encode)."""
     import numpy as np
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-    nan = X.isna().sum()
-    nan = nan[nan > 0]
-    if len(nan):
-        counts = ", ".join(f"{c!r} ({n})" for c, n in list(nan.items())[:5])
-        raise _CommandError(
-            f"missing values (NaN or empty) in {what} columns {counts}; impute "
-            "or drop them first"
-        )
-    values = X.to_numpy(dtype=np.float64)
-    bad = ~np.isfinite(values).all(axis=0)
+    numeric = [
+        c for c, t in X.dtypes.items() if is_numeric_dtype(t) and not is_bool_dtype(t)
+    ]
+    values = X[numeric].to_numpy(dtype=np.float64, na_value=np.nan)
+    bad = np.isinf(values).any(axis=0)
     if bad.any():
+        columns = [c for c, b in zip(numeric, bad, strict=True) if b]
         raise _CommandError(
-            f"infinite values in {what} columns {_names(list(X.columns[bad]))}; "
-            "clip or drop them first"
+            f"infinite values in {what} columns {_names(columns)}; clip them, "
+            "empty those cells (read as missing) or drop the columns first"
         )
+
+
+def _describe_columns(X):
+    """``"3 text, 2 with empty cells"``: how many columns the selector reads
+    as categories and how many have missing cells ("" if none)."""
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    text = sum(
+        not (is_numeric_dtype(t) or is_bool_dtype(t)) for t in X.dtypes.to_list()
+    )
+    holes = int((X.isna().sum() > 0).sum())
+    parts = []
+    if text:
+        parts.append(f"{text} text")
+    if holes:
+        parts.append(f"{holes} with empty cells")
+    return ", ".join(parts)
 
 
 # -------------------------------------------------------------------- fit
@@ -793,6 +807,7 @@ def run_select(args):
     _check_outputs(args)
     frame = _read_table(args.data)
     X, y = _split(frame, args.target, args.drop, args.data)
+    args.rows_without_target = len(frame) - len(y)
     verbose = 1 if (not args.quiet and _isatty()) else 0
     selector = _make_selector(args, verbose)
     try:
@@ -801,9 +816,16 @@ def run_select(args):
     except InvalidParameterError as exc:
         raise _CommandError(_parameter_error(exc), status=2) from None
     except (ValueError, FloatingPointError, MemoryError) as exc:
-        raise _CommandError(_in_option_terms(_one_line(exc))) from None
+        raise _CommandError(_column_remedy(_in_option_terms(_one_line(exc)))) from None
     names = list(X.columns)
     kept = [n for n, s in zip(names, selected, strict=True) if s]
+    for name in _row_numbers(frame, kept):
+        _stderr(
+            f"{_PROG}: warning: column {name!r} numbers the rows (1, 2, 3, ... "
+            "or 0, 1, 2, ...): it was kept because the file's rows are ordered "
+            "by something related to the target, which says nothing about the "
+            f"data; leave it out with --drop {name}"
+        )
     if args.output:
         _write_table(frame[[*kept, args.target]], args.output, args.output_format)
         if not args.quiet:
@@ -829,6 +851,32 @@ def run_select(args):
     return 130 if interrupted else 0
 
 
+def _row_numbers(frame, columns):
+    """The columns among ``columns`` that number the rows of ``frame`` in
+    order, from 0 or 1 (a saved index, R's row names)."""
+    import numpy as np
+
+    found = []
+    for name in columns:
+        values = frame[name].to_numpy()
+        if values.dtype.kind not in "iuf" or len(values) < 3:
+            continue
+        start = values[0]
+        if start in (0, 1) and np.array_equal(values, start + np.arange(len(values))):
+            found.append(name)
+    return found
+
+
+def _column_remedy(text):
+    """The estimator's error about one column of X, with the option that
+    leaves it out: ``column 'a' of X`` names a column of the file."""
+    found = re.search(r"column '([^']+)' of X\b", text)
+    if found is None:
+        return text
+    text = text.replace(found[0], f"column {found[1]!r}")
+    return f"{text} (to leave it out: --drop {found[1]})"
+
+
 def _text_report(args, selector, X, kept, elapsed):
     task = selector.task_
     if task == "classification":
@@ -837,9 +885,10 @@ def _text_report(args, selector, X, kept, elapsed):
     against = ""
     if shadows is not None:
         against = ", tested against {} x {} shadows".format(*shadows.shape)
+    kinds = _describe_columns(X)
     head = (
-        f"{args.data}: {X.shape[0]} rows, {X.shape[1]} features, target "
-        f"{args.target!r} ({task}).\n"
+        f"{args.data}: {X.shape[0]} rows, {X.shape[1]} features"
+        f"{f' ({kinds})' if kinds else ''}, target {args.target!r} ({task}).\n"
         f"Selected {len(kept)} of {X.shape[1]} features in {elapsed:.1f} s "
         f"({selector.n_iter_} epochs, threshold {selector.threshold_:.3g}"
         f"{against}): {', '.join(kept)}"
@@ -866,6 +915,7 @@ def _json_report(args, selector, X, kept, elapsed, interrupted):
         "target": args.target,
         "task": selector.task_,
         "n_samples": int(X.shape[0]),
+        "rows_without_target": args.rows_without_target,
         "n_features": int(X.shape[1]),
         "selected": kept,
         "importances": dict(

