@@ -366,6 +366,17 @@ def test_pipeline_before_gradient_boosting_on_categories():
     assert pipe.predict(frame.head(7)).shape == (7,)
 
 
+@pytest.mark.parametrize("output", ["default", "pandas"])
+def test_set_output_keeps_a_raw_tables_columns_as_they_are(output):
+    frame, y = table()
+    selector = SGDSupportSelector(**FAST).set_output(transform=output).fit(frame, y)
+    kept = selector.transform(frame)
+    assert isinstance(kept, pd.DataFrame)
+    names = list(selector.get_feature_names_out())
+    assert list(kept.columns) == names and names
+    pd.testing.assert_frame_equal(kept, frame[names])
+
+
 def test_grid_search_over_the_selector():
     frame, y = table()
     search = GridSearchCV(
