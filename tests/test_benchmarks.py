@@ -102,7 +102,9 @@ def test_recovery_lassonet_missing_is_reported(bench, monkeypatch):
     assert results["fits"] == {"wine_probes|LassoNet": {"error": "not installed"}}
 
 
-@pytest.mark.parametrize("name", ["speed", "scaling", "large_fit", "recovery"])
+@pytest.mark.parametrize(
+    "name", ["speed", "scaling", "large_fit", "recovery", "raw_tables"]
+)
 def test_page_renders_from_its_data(bench, name, tmp_path):
     """Each committed page is its template filled from its committed data:
     the template and the data agree, and nothing was edited by hand."""
