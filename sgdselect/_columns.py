@@ -28,7 +28,7 @@ MIN_LEVEL_ROWS = 10
 # MIN_LEVEL_ROWS rows). A column's importance is the root mean square over
 # its inputs, so one relevant level among many is diluted by the others, and
 # a much wider column's inputs would outnumber the rest of the table's.
-MAX_LEVELS = 50
+MAX_LEVELS = 100
 
 
 def is_dataframe(X):
@@ -57,9 +57,12 @@ class TableEncoder:
     its value (True is 1), a missing cell filled with the median of the
     observed training values; a ``category`` column (pandas ``category``,
     text as ``object`` or the string dtypes) gives one 0/1 input per level
-    kept at fit, in the category order or sorted, then one "other" input for
-    the levels pooled at fit (seen in fewer than ``MIN_LEVEL_ROWS`` rows) and
-    those first seen later; a missing cell is 0 in all of them. A column with
+    kept at fit, in the category order or sorted, then, where fit pooled
+    levels (seen in fewer than ``MIN_LEVEL_ROWS`` rows) or a stream may bring
+    new ones, one "other" input for them and for those first seen later; a
+    missing cell, and a level first seen later in a column without an
+    "other" input, is 0 in all of them (the fit had no such rows to learn
+    from). A column with
     missing cells at fit gets a last input, 1 where the cell is missing, so
     that missingness is a signal the network can read. A missing cell at
     transform in a column complete at fit is filled the same way, without
@@ -74,6 +77,8 @@ class TableEncoder:
     fills: tuple
     # per column: whether it has a missing-indicator input
     indicators: tuple
+    # per column: whether a category column has the pooled "other" input
+    others: tuple
 
     @classmethod
     def fit(cls, frame, min_rows=MIN_LEVEL_ROWS, max_levels=MAX_LEVELS, declared=False):
@@ -85,7 +90,7 @@ class TableEncoder:
         dtype declares, seen or not (the first chunk of a stream, which need
         not hold every level); text columns keep the levels seen in at least
         ``min_rows`` rows either way."""
-        names, kinds, levels, fills, indicators = [], [], [], [], []
+        names, kinds, levels, fills, indicators, others = [], [], [], [], [], []
         for name, column in frame.items():
             missing = column.isna().to_numpy()
             if missing.all():
@@ -98,16 +103,23 @@ class TableEncoder:
             kinds.append(kind)
             indicators.append(bool(missing.any()))
             if kind == CATEGORY:
-                levels.append(
-                    _kept_levels(name, column, min_rows, max_levels, declared)
-                )
+                kept = _kept_levels(name, column, min_rows, max_levels, declared)
+                levels.append(kept)
                 fills.append(None)
+                observed = column[~missing].unique()
+                others.append(declared or len(observed) > len(kept))
             else:
                 values = _as_float(name, column)
                 levels.append(None)
                 fills.append(float(np.median(values[~missing])))
+                others.append(False)
         return cls(
-            tuple(names), tuple(kinds), tuple(levels), tuple(fills), tuple(indicators)
+            tuple(names),
+            tuple(kinds),
+            tuple(levels),
+            tuple(fills),
+            tuple(indicators),
+            tuple(others),
         )
 
     def transform(self, frame):
@@ -124,10 +136,12 @@ class TableEncoder:
         missing = column.isna().to_numpy()
         if kind == CATEGORY:
             codes = _level_codes(column, self.levels[j])
-            block = np.zeros((len(column), len(self.levels[j]) + 1))
+            width = len(self.levels[j]) + self.others[j]
+            block = np.zeros((len(column), width))
             known = codes >= 0
             block[np.flatnonzero(known), codes[known]] = 1.0
-            block[:, -1] = ~known & ~missing
+            if self.others[j]:
+                block[:, -1] = ~known & ~missing
         else:
             values = _as_float(name, column)
             block = np.where(missing, self.fills[j], values)[:, None]
@@ -137,8 +151,10 @@ class TableEncoder:
 
     def _widths(self):
         return [
-            (1 if levels is None else len(levels) + 1) + indicator
-            for levels, indicator in zip(self.levels, self.indicators, strict=True)
+            (1 if levels is None else len(levels) + other) + indicator
+            for levels, indicator, other in zip(
+                self.levels, self.indicators, self.others, strict=True
+            )
         ]
 
     @property
@@ -152,13 +168,14 @@ class TableEncoder:
         """A name per input: ``"col"``, ``"col=level"``, ``"col=<other>"``,
         ``"col=<missing>"``."""
         out = []
-        for name, levels, indicator in zip(
-            self.names, self.levels, self.indicators, strict=True
+        for name, levels, indicator, other in zip(
+            self.names, self.levels, self.indicators, self.others, strict=True
         ):
             if levels is None:
                 out.append(str(name))
             else:
-                out += [f"{name}={level}" for level in levels] + [f"{name}=<other>"]
+                out += [f"{name}={level}" for level in levels]
+                out += [f"{name}=<other>"] * other
             if indicator:
                 out.append(f"{name}=<missing>")
         return np.asarray(out, dtype=object)
@@ -251,10 +268,10 @@ def _kept_levels(name, column, min_rows, max_levels, declared=False):
         raise ValueError(
             f"column {name!r} of X has {len(kept)} levels seen in at least "
             f"{min_rows} rows each, more than the {max_levels} inputs one "
-            "category column may expand to (a wider column would stand out by "
-            "its width alone). Group its levels into fewer (map them to a "
-            "coarser column), encode it as numbers (e.g. each level's "
-            "frequency), or drop it."
+            "category column may expand to (its importance is the mean over "
+            "its levels, which would drown one level that matters). Group its "
+            "levels into fewer (map them to a coarser column), encode it as "
+            "numbers (e.g. each level's frequency), or drop it."
         )
     return kept
 

@@ -171,18 +171,19 @@ RAW_TABLES_NOTES = """
     categories (``category``, ``object`` or string dtypes) or a cell is
     missing (NaN, None, ``pd.NA``), each column is encoded into network
     inputs: a number or boolean as itself with missing cells at the median
-    of the column; a category as one 0/1 input per level seen in at least
-    10 rows, plus one input for the rarer levels and those first seen
-    later (so an identifier, one level per row, is constant and never
-    selected); and for a column with missing cells, an input that is 1
-    where the cell is missing, so that missingness itself can carry the
+    of the column; a category as one 0/1 input per level seen in at least 10
+    rows, plus, where some levels are rarer, one input for them and for
+    those first seen later (so an identifier, one level per row, is constant
+    and never selected); and for a column with missing cells, an input that
+    is 1 where the cell is missing, so that missingness itself can carry the
     signal. The selection is still over the original columns:
     ``n_features_in_``, ``feature_names_in_``, ``get_support`` and
     ``transform`` speak of them, and ``transform`` returns a DataFrame's
     kept columns as they are. A column mixing Python types, one with no
-    observed value and a category of more than 50 such levels are errors
-    naming the column and the remedy. ``partial_fit`` reads numeric arrays
-    only; numeric input without missing cells is read as before.
+    observed value and a category of more than 100 such levels are errors
+    naming the column and the remedy. ``partial_fit`` takes such tables too,
+    encoded as its first chunk fixes; numeric input without missing cells is
+    read as before.
 """
 
 PARTIAL_FIT = """Train on one chunk of data: a single pass over ``(X, y)``.

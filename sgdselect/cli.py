@@ -7,12 +7,13 @@ time it took.
 
 ``sgdselect select DATA --target COLUMN`` selects the feature columns of a CSV
 or Parquet table for the target column, as the table comes: text columns are
-categories, empty cells are missing, rows without a target are left out with
-a note. It reports per original column on stdout (a table, or JSON with
-``--json``), writes the kept columns as read with ``--output`` and the
-figures with ``--plot``. Errors are one line on stderr, ``sgdselect: error: ...``, with exit
-status 2 for a wrong command line and 1 for data that cannot be read or fitted;
-warnings are one line each, ``sgdselect: warning: ...``; Ctrl-C exits with 130.
+categories, empty cells are missing, rows without a target are left out with a
+note. It reports per original column on stdout (a table, or JSON with
+``--json``), writes the kept columns as read with ``--output`` and the figures
+with ``--plot``. Errors are one line on stderr, ``sgdselect: error: ...``, with
+exit status 2 for a wrong command line and 1 for data that cannot be read or
+fitted; warnings are one line each, ``sgdselect: warning: ...``; Ctrl-C exits
+with 130.
 """
 
 import argparse

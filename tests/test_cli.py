@@ -306,9 +306,9 @@ def test_interrupted_while_reading(capsys, data_dir, monkeypatch):
 @pytest.fixture(scope="module")
 def bad_files(data_dir, frame):
     rng = np.random.RandomState(0)
-    # 60 levels of 10 rows each... in 600 rows: more than a category may keep.
-    wide = pd.concat([frame, frame]).reset_index(drop=True)
-    wide["shop"] = [f"shop {i % 60}" for i in range(600)]
+    # 110 levels of 10 rows each: more than a category may keep.
+    wide = pd.concat([frame] * 4).reset_index(drop=True).iloc[:1100]
+    wide["shop"] = [f"shop {i % 110}" for i in range(1100)]
     wide.to_csv(data_dir / "wide_text.csv", index=False)
     no_target = frame.assign(y=np.nan)
     no_target.to_csv(data_dir / "no_target.csv", index=False)
@@ -351,8 +351,8 @@ ERRORS = [
     (
         ["wide_text.csv", "-t", "y"],
         1,
-        "column 'shop' has 60 levels seen in at least 10 rows each, more than the "
-        "50 inputs",
+        "column 'shop' has 110 levels seen in at least 10 rows each, more than the "
+        "100 inputs",
     ),
     (
         ["no_target.csv", "-t", "y"],

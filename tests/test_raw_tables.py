@@ -90,12 +90,13 @@ def test_encoder_reads_each_kind():
     assert enc.indicators == (False, True, True, False, False, False, True, True)
     names = list(enc.input_names)
     assert names[:4] == ["x", "with_nan", "with_nan=<missing>", "nullable_int"]
-    assert "cat=a" in names and "cat=<other>" in names
+    # Every level common: no pooled input.
+    assert "cat=a" in names and "cat=<other>" not in names
     assert "string=<missing>" in names
     A = enc.transform(frame)
     assert A.dtype == np.float64 and A.flags.c_contiguous
     assert A.shape == (N, len(names)) and np.isfinite(A).all()
-    np.testing.assert_array_equal(np.bincount(enc.groups), [1, 2, 2, 1, 4, 3, 4, 5])
+    np.testing.assert_array_equal(np.bincount(enc.groups), [1, 2, 2, 1, 3, 2, 3, 4])
     # Missing numbers read as the median of the observed ones.
     observed = frame["with_nan"].dropna()
     missing = frame["with_nan"].isna().to_numpy()
@@ -123,14 +124,22 @@ def test_encoder_missing_kinds_read_alike(missing):
 
 def test_unseen_levels_and_missing_cells_at_transform():
     frame = pd.DataFrame(
-        {"c": ["a"] * 20 + ["b"] * 20, "v": np.arange(40.0)},
+        {
+            "c": ["a"] * 20 + ["b"] * 20,
+            "pooled": ["a"] * 35 + ["rare"] * 5,
+            "v": np.arange(40.0),
+        },
     )
     enc = TableEncoder.fit(frame)
-    new = pd.DataFrame({"c": ["a", "zzz", None], "v": [np.nan, 1.0, 2.0]})
-    # c: a, b, other; v: no indicator (complete at fit), the fill is the median.
+    new = pd.DataFrame(
+        {"c": ["a", "zzz", None], "pooled": ["zzz", "a", None], "v": [np.nan, 1.0, 2.0]}
+    )
+    # c: a, b (no level pooled: a new one reads as none); pooled: a, other
+    # (a new level joins the pooled ones); v: no indicator (complete at
+    # fit), the fill is the median.
     np.testing.assert_array_equal(
         enc.transform(new),
-        [[1, 0, 0, 19.5], [0, 0, 1, 1.0], [0, 0, 0, 2.0]],
+        [[1, 0, 0, 1, 19.5], [0, 0, 1, 0, 1.0], [0, 0, 0, 0, 2.0]],
     )
 
 
@@ -178,7 +187,9 @@ def test_columns_it_cannot_read_are_named(column, message):
 def test_too_many_levels_is_an_error():
     levels = np.repeat([f"l{i}" for i in range(MAX_LEVELS + 1)], MIN_LEVEL_ROWS)
     frame = pd.DataFrame({"wide": levels})
-    with pytest.raises(ValueError, match=r"column 'wide' of X has 51 levels.*coarser"):
+    with pytest.raises(
+        ValueError, match=rf"column 'wide' of X has {MAX_LEVELS + 1} levels.*coarser"
+    ):
         TableEncoder.fit(frame)
 
 
