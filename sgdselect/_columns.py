@@ -58,15 +58,14 @@ class TableEncoder:
     observed training values; a ``category`` column (pandas ``category``,
     text as ``object`` or the string dtypes) gives one 0/1 input per level
     kept at fit, in the category order or sorted, then, where fit pooled
-    levels (seen in fewer than ``MIN_LEVEL_ROWS`` rows) or a stream may bring
-    new ones, one "other" input for them and for those first seen later; a
-    missing cell, and a level first seen later in a column without an
-    "other" input, is 0 in all of them (the fit had no such rows to learn
-    from). A column with
-    missing cells at fit gets a last input, 1 where the cell is missing, so
-    that missingness is a signal the network can read. A missing cell at
-    transform in a column complete at fit is filled the same way, without
-    an indicator.
+    levels (seen in fewer than ``MIN_LEVEL_ROWS`` rows) or a stream may
+    bring new ones, one "other" input for them and for those first seen
+    later; a missing cell, and a level first seen later in a column without
+    an "other" input, is 0 in all of them (the fit had no such rows to learn
+    from). A column with missing cells at fit gets a last input, 1 where the
+    cell is missing, so that missingness is a signal the network can read. A
+    missing cell at transform in a column complete at fit is filled the same
+    way, without an indicator.
     """
 
     names: tuple
