@@ -44,6 +44,7 @@ from sgdselect._support import (
     auto_fell_back,
     auto_needs_shadows,
     late_mean,
+    network_mean,
     resolve_threshold,
     selection_mask,
     shadow_pvalues,
@@ -284,9 +285,10 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
         self._input_history = None if grouping is None else history
         self.shadow_importances_ = self.pvalues_ = None
         if shadow is not None:
-            # The mean over the networks trained beside shadows.
+            # The geometric mean over the networks trained beside shadows:
+            # the score the shadow test compares.
             importances, self.shadow_importances_ = shadow
-            self.feature_importances_ = spread(importances.mean(axis=0))
+            self.feature_importances_ = spread(network_mean(importances))
             self.pvalues_ = spread(
                 shadow_pvalues(importances, self.shadow_importances_)
             )

@@ -3,7 +3,7 @@
 A shadow is a copy of a column with its rows permuted: it keeps the column's
 distribution and loses any relation to the target. When ``threshold="auto"``
 finds its cut too weak to stand on its own, the selector trains several
-fresh networks on ``X``, each with its own shadows appended, and tests each
+fresh networks on ``X`` with the same shadows appended, and tests each
 feature against them (the test itself is
 :func:`sgdselect._support.shadow_pvalues` and
 :func:`sgdselect._support.shadow_support`).
@@ -60,11 +60,13 @@ def fit_with_shadows(
     n_networks=SHADOW_NETWORKS,
     groups=None,
 ):
-    """Train ``n_networks`` fresh networks on ``X``, each with its own
-    shadows of every column appended; network ``k`` is drawn from
-    ``[seed, k]`` and its shadows permuted by ``[seed, 1, k]``. ``X`` is
-    the data the networks read, through the rank map ``ranks`` if any: a
-    shadow of a ranked column is the ranked shadow of the raw column.
+    """Train ``n_networks`` fresh networks on ``X`` with the same shadows of
+    every column appended (permuted by ``[seed, 1]``); network ``k`` is
+    drawn from ``[seed, k]``. The same shadows in every network make a
+    shadow's mean over the networks comparable with a feature's (the test of
+    :func:`sgdselect._support.shadow_pvalues`). ``X`` is the data the
+    networks read, through the rank map ``ranks`` if any: a shadow of a
+    ranked column is the ranked shadow of the raw column.
 
     Returns the first network's training state restricted to the real
     columns (its shadow inputs fixed at their mean, which standardized is 0:
@@ -80,7 +82,7 @@ def fit_with_shadows(
     if trainer.verbose:
         print(
             "threshold='auto': the cut is weak; training "
-            f"{n_networks} networks, each beside {n_copies} permuted "
+            f"{n_networks} networks beside {n_copies} permuted "
             f"{'copy' if n_copies == 1 else 'copies'} of every column, to "
             "test the features against"
         )
@@ -90,9 +92,9 @@ def fit_with_shadows(
         layout.sizes[-1],
         layout.input_squares,
     )
+    X_aug = _augmented(X, np.random.default_rng([seed, 1]), n_copies, groups)
     first, importances, shadows = None, [], []
     for k in range(n_networks):
-        X_aug = _augmented(X, np.random.default_rng([seed, 1, k]), n_copies, groups)
         state = trainer.fresh_state(aug, X_aug, [seed, k])
         interrupted = trainer.train(
             X_aug,
@@ -105,7 +107,6 @@ def fit_with_shadows(
             interrupted_note="the selector keeps the network trained without "
             "shadows, and the cut of its outlier and gap rules",
         )
-        del X_aug
         if interrupted:
             return None
         late = late_mean(state.history)

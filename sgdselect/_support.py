@@ -11,6 +11,7 @@ trained beside it in several networks.
 """
 
 import numpy as np
+from scipy.special import ndtr, ndtri
 
 # A feature stands out when its log-importance lies this many robust standard
 # deviations (1.4826 x the median absolute deviation) above the median.
@@ -43,6 +44,14 @@ SHADOW_NETWORKS = 5
 # The false discovery rate of the Benjamini-Hochberg step over the shadow
 # p-values (shadow_support).
 SHADOW_FDR = 0.2
+# A feature the shadow test keeps must also have a p-value at most this: a
+# column independent of the target is kept with about this probability,
+# however many real features pass (the step above alone lets the share of
+# such columns kept grow with the number of discoveries).
+SHADOW_ALPHA = 0.01
+# The shadows' spread is read from their upper tail: the distance from their
+# median to this quantile, in standard normal units (shadow_pvalues).
+SHADOW_TAIL = 0.9
 # Importances are the column norms averaged over this last fraction of epochs.
 LATE_FRACTION = 0.2
 
@@ -131,31 +140,50 @@ def auto_fell_back(importances, z=AUTO_Z, gap=AUTO_GAP, pvalues=None):
     if positive.size < 2:
         return False
     if pvalues is not None:
-        return not benjamini_hochberg(pvalues, SHADOW_FDR).any()
+        return not shadow_passes(pvalues).any()
     return _count_standing_out(np.log(positive), z, gap) == 0
 
 
-def shadow_pvalues(importances, shadow_importances):
+def network_mean(importances):
+    """The geometric mean over networks (rows) of each column's importance,
+    the score :func:`shadow_pvalues` tests: each network's initialization
+    gives a column a random norm that training moves from, a draw the mean
+    of the logarithms averages away."""
+    logs = _logs(importances)
+    return np.exp(logs.mean(axis=0))
+
+
+def shadow_pvalues(importances, shadow_importances, tail=SHADOW_TAIL):
     """Per-feature p-values of the test against shadows.
 
     ``importances`` is ``(n_networks, n_features)`` and ``shadow_importances``
-    ``(n_networks, n_shadows)``: each network trained beside its own shadows
-    (copies of the columns with their rows permuted). A feature's p-value is
-    ``(1 + c) / (1 + n_networks * n_shadows)``, where ``c`` counts the
-    (network, shadow) pairs whose shadow is at least as important as the
-    feature in that network. A feature exchangeable with the shadows gets a
-    p-value that is (super-)uniform in each network, so the count is a
-    permutation test pooled over networks; a feature that beats every shadow
-    of every network gets the smallest value, ``1 / (1 + n_networks *
-    n_shadows)``.
+    ``(n_networks, n_shadows)``: the networks were trained on the same
+    columns and the same shadows (copies of the columns with their rows
+    permuted), each from its own initialization. Each column, real or
+    shadow, is scored by its mean log-importance over the networks, which
+    averages away the initialization's noise that a single network's ranks
+    carry. A feature's p-value is the upper tail of a normal law fitted to
+    the shadows' scores: centred on their median, with the spread of their
+    upper tail (median to the ``tail`` quantile), the side a feature must
+    clear. The upper tail, not the standard deviation: the columns of a
+    table differ in kind (rare levels of a category train to far smaller
+    norms than numbers), which widens the shadows' lower side and would
+    hide every feature behind it.
+
+    A feature independent of the target is exchangeable with its shadows,
+    so its score is one more draw from their law; the normal tail is an
+    approximation to that law, whose calibration on real tables (the share
+    of permuted probes kept) is measured in
+    ``docs/benchmarks/real_tables.md``.
     """
-    imp = np.atleast_2d(np.asarray(importances, dtype=np.float64))
-    shadows = np.sort(np.atleast_2d(np.asarray(shadow_importances, np.float64)))
-    n_networks, n_shadows = shadows.shape
-    at_least = np.zeros(imp.shape[1])
-    for k in range(n_networks):
-        at_least += n_shadows - np.searchsorted(shadows[k], imp[k], side="left")
-    return (1.0 + at_least) / (1.0 + n_networks * n_shadows)
+    imp = _logs(importances).mean(axis=0)
+    shadows = _logs(shadow_importances).mean(axis=0)
+    centre = np.median(shadows)
+    spread = (np.quantile(shadows, tail) - centre) / ndtri(tail)
+    # Shadows that all scored alike (nothing trained) give no scale: a
+    # feature must then clear them by a hundredth of a log unit per SD.
+    spread = max(spread, 0.01)
+    return ndtr(-(imp - centre) / spread)
 
 
 def benjamini_hochberg(pvalues, q):
@@ -172,16 +200,32 @@ def benjamini_hochberg(pvalues, q):
     return p <= ordered[passing[-1]]
 
 
-def shadow_support(importances, pvalues, q=SHADOW_FDR):
-    """The features the shadow test keeps: Benjamini-Hochberg at false
-    discovery rate ``q`` over :func:`shadow_pvalues`. If none passes, the
-    most important feature is kept, so that the selection is not empty (and
-    :func:`auto_fell_back` says so)."""
+def shadow_passes(pvalues, q=SHADOW_FDR, alpha=SHADOW_ALPHA):
+    """The p-values that pass the shadow test: at most ``alpha`` each, and
+    kept by the Benjamini-Hochberg step at false discovery rate ``q``. The
+    first bounds the chance that a column independent of the target is kept
+    (the share of probes a selection keeps); the second holds the false
+    discoveries down where most columns are noise (hundreds of them)."""
+    p = np.asarray(pvalues, dtype=np.float64)
+    return (p <= alpha) & benjamini_hochberg(p, q)
+
+
+def shadow_support(importances, pvalues, q=SHADOW_FDR, alpha=SHADOW_ALPHA):
+    """The features the shadow test keeps (:func:`shadow_passes`). If none
+    passes, the most important feature is kept, so that the selection is
+    not empty (and :func:`auto_fell_back` says so)."""
     scores = np.asarray(importances, dtype=np.float64)
-    mask = benjamini_hochberg(pvalues, q)
+    mask = shadow_passes(pvalues, q, alpha)
     if not mask.any() and scores.size and scores.max() > 0:
         mask[np.argmax(scores)] = True
     return mask
+
+
+def _logs(importances):
+    """Natural logs of ``importances`` (2-D), a zero read as the smallest
+    positive float."""
+    values = np.atleast_2d(np.asarray(importances, dtype=np.float64))
+    return np.log(np.maximum(values, np.finfo(np.float64).tiny))
 
 
 def _sorted_positive(importances):
