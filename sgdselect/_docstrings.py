@@ -34,14 +34,16 @@ AUTO_THRESHOLD_NOTES = """
     column can pass the bar by chance. The same holds when there is no
     clear gap and the weakest feature standing out is less than 4 robust
     standard deviations above the median. ``fit`` then tests the features:
-    it trains 5 fresh networks (same parameters), each on ``X`` with its
-    own shadows appended: copies of every column with their rows permuted,
+    it trains 5 fresh networks (same parameters), each on ``X`` with the
+    same shadows appended: copies of every column with their rows permuted,
     which keep each column's distribution and lose its relation to the
-    target, ``ceil(100 / n_features)`` per column (at least 100). A
-    feature's p-value counts the (network, shadow) pairs where the shadow
-    is at least as important as the feature (``pvalues_``); the
-    Benjamini-Hochberg step at a false discovery rate of 0.2 keeps the
-    features. ``feature_importances_`` is then the mean over the 5
+    target, ``ceil(100 / n_features)`` per column (at least 100). Each
+    column, real or shadow, is scored by its geometric mean importance over
+    the networks; a feature's p-value (``pvalues_``) is the upper tail of a
+    normal law fitted to the shadows' scores (their median, and the spread
+    of their upper tail). A feature is kept when its p-value is at most
+    0.01 and passes the Benjamini-Hochberg step at a false discovery rate
+    of 0.2. ``feature_importances_`` is then the geometric mean over the 5
     networks, ``shadow_importances_`` holds the shadows', and ``coefs_``
     the first network restricted to the real columns. This costs 5 more
     fits, each on ``(1 + ceil(100 / n_features)) * n_features`` columns
@@ -265,12 +267,13 @@ ATTRIBUTES = """
         permuted, ``ceil(100 / n_features)`` per column, at least 100 in all)
         in each network trained beside them, when ``threshold="auto"`` found
         its cut weak and tested the features; then ``feature_importances_``
-        is the mean over those networks and every other fitted attribute
+        is the geometric mean over those networks and every other fitted attribute
         comes from the first, restricted to the real columns. None otherwise.
     pvalues_ : ndarray of shape (n_features,) or None
         The p-values of that test (see Notes), None where it did not run.
         With ``threshold="auto"`` the selection is then the features that
-        pass the Benjamini-Hochberg step, whatever their importance.
+        pass it (at most 0.01, and the Benjamini-Hochberg step at 0.2),
+        whatever their importance.
     threshold_ : float
         The importance cut actually used, resolved from ``threshold``;
         where the shadow test selected, the weakest kept importance.

@@ -33,13 +33,12 @@ AUTO_Z_BELOW_GAP = 4.0
 # docs/benchmarks/archive/outlier_floor.md.
 AUTO_FLOOR = 1.5
 # Shadows trained beside the real columns when the cut is weak
-# (auto_needs_shadows): at least this many per network, so that a column
-# independent of the target and of the other columns (exchangeable with its
-# shadows) beats them all with probability at most 1 / (MIN_SHADOWS + 1).
+# (auto_needs_shadows): at least this many, so that their median and upper
+# tail, the law the features are tested against, are read from enough draws.
 MIN_SHADOWS = 100
-# Networks trained beside shadows, each with a fresh set: the test pools
-# their (network, shadow) comparisons, so that one network's draw does not
-# decide the selection (docs/benchmarks/decision_rules.md).
+# Networks trained beside the same shadows: the test scores each column by
+# its mean over them, so that one network's initialization does not decide
+# the selection (docs/benchmarks/real_tables.md).
 SHADOW_NETWORKS = 5
 # The false discovery rate of the Benjamini-Hochberg step over the shadow
 # p-values (shadow_support).
