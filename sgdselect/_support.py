@@ -148,8 +148,11 @@ def network_mean(importances):
     the score :func:`shadow_pvalues` tests: each network's initialization
     gives a column a random norm that training moves from, a draw the mean
     of the logarithms averages away."""
-    logs = _logs(importances)
-    return np.exp(logs.mean(axis=0))
+    values = np.atleast_2d(np.asarray(importances, dtype=np.float64))
+    mean = np.exp(_logs(values).mean(axis=0))
+    # A column at zero in a network (a constant one) stays at zero.
+    mean[(values <= 0).any(axis=0)] = 0.0
+    return mean
 
 
 def shadow_pvalues(importances, shadow_importances, tail=SHADOW_TAIL):
