@@ -822,19 +822,23 @@ def test_interrupted_shadow_training_keeps_the_plain_network(monkeypatch):
     [
         # Shadows at e^-1 ... e^1 (logs -1, -0.8, ..., 1): median 0, 0.9
         # quantile 0.8, so a spread of 0.8 / 1.2816 (the normal 0.9
-        # quantile). A feature at the median: 1/2; at the 0.9 quantile: 0.1;
-        # at twice that distance: 1 - Phi(2 * 1.2816) = 0.005187.
+        # quantile). A feature above every shadow reads the normal tail: at
+        # twice the 0.9 quantile's distance, 1 - Phi(2 * 1.2816) = 0.005187.
+        # Within the shadows' range the p-value is at least the share of
+        # shadows scoring as high: at log 0.1, 5 of 11 (the normal tail
+        # gives 1 - Phi(0.1 * 1.2816 / 0.8) = 0.4364); at log 0.5, 3 of 11
+        # (normal 0.2116); at log 0.9, 1 of 11 (normal 0.0747).
         (
-            [[1.0, np.exp(0.8), np.exp(1.6)]],
+            [[np.exp(0.1), np.exp(0.5), np.exp(0.9), np.exp(1.6)]],
             [np.exp(np.linspace(-1, 1, 11))],
-            [0.5, 0.1, 0.0051871],
+            [5 / 11, 3 / 11, 1 / 11, 0.0051871],
         ),
         # Two networks: each column scored by its mean log, so a feature at
-        # e^1.6 in one and e^0 in the other sits at the 0.9 quantile.
+        # e^2 in one and e^1.2 in the other sits at 1.6, above every shadow.
         (
-            [[np.exp(1.6)], [1.0]],
+            [[np.exp(2.0)], [np.exp(1.2)]],
             [np.exp(np.linspace(-1, 1, 11))] * 2,
-            [0.1],
+            [0.0051871],
         ),
     ],
 )
@@ -857,6 +861,22 @@ def test_shadow_pvalues_read_the_upper_tail():
     feature = [[np.exp(3.0)]]
     assert shadow_pvalues(feature, [shadows])[0] < 0.005
     assert shadow_pvalues(feature, [low])[0] < 0.005
+
+
+def test_shadow_pvalues_never_below_the_shadows_own_count():
+    # Shadows with a heavy upper tail (Student t, 3 degrees of freedom): the
+    # normal law fitted at their 0.9 quantile puts the top 1% of them at
+    # p-values far under 0.01. A feature among those top shadows is no
+    # rarer than they are: its p-value is at least their share.
+    from sgdselect._support import shadow_pvalues
+
+    rng = np.random.default_rng(0)
+    shadows = np.exp(rng.standard_t(3, size=1000))
+    features = np.sort(np.log(shadows))[-10:][None, :] - 1e-9
+    p = shadow_pvalues(np.exp(features), [shadows])
+    np.testing.assert_allclose(p, np.arange(10, 0, -1) / 1000)
+    # Beyond the largest shadow, the normal tail alone.
+    assert shadow_pvalues([[shadows.max() * 10]], [shadows])[0] < 1e-4
 
 
 def test_benjamini_hochberg_and_the_shadow_support():
