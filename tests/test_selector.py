@@ -845,9 +845,7 @@ def test_interrupted_shadow_training_keeps_the_plain_network(monkeypatch):
 def test_shadow_pvalues(importances, shadows, pvalues):
     from sgdselect._support import shadow_pvalues
 
-    np.testing.assert_allclose(
-        shadow_pvalues(importances, shadows), pvalues, rtol=1e-4
-    )
+    np.testing.assert_allclose(shadow_pvalues(importances, shadows), pvalues, rtol=1e-4)
 
 
 def test_shadow_pvalues_read_the_upper_tail():
