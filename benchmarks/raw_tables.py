@@ -178,54 +178,15 @@ def config(quick):
 def add_arguments(parser):
     parser.add_argument("--cases", help="comma-separated tables (default: all sixteen)")
     parser.add_argument("--seeds", help="seeds of the selector (default 0-4)")
-    parser.add_argument(
-        "--time-limit",
-        type=float,
-        help=f"seconds per fit (default {TIME_LIMIT}; --quick: {QUICK_LIMIT}); a "
-        "fit still running is killed and reported",
-    )
-    parser.add_argument(
-        "--score-limit",
-        type=float,
-        help=f"seconds for the downstream score of a fit (default {SCORE_LIMIT})",
-    )
-    parser.add_argument(
-        "--jobs",
-        type=int,
-        help="fits run at once, each in its own one-thread process (default 1)",
-    )
-    parser.add_argument(
-        "--cache",
-        help=f"JSON-lines file of finished fits, read and appended to (default "
-        f"{CACHE}; none with --quick); 'none': no cache",
-    )
-    parser.add_argument(
-        "--fresh",
-        action="store_true",
-        help="rerun everything (the cache is still appended to)",
-    )
+    rec.add_run_arguments(parser, TIME_LIMIT, QUICK_LIMIT, SCORE_LIMIT, CACHE)
 
 
 def apply_args(cfg, args):
     """The command line's choices into ``cfg`` (what the page reports)."""
-    from sgdselect.datasets import real_table_names
-
-    names = real_table_names()
-    if args.cases:
-        cfg["cases"] = args.cases.split(",")
-    if cfg["cases"] is None:
-        cfg["cases"] = list(names)
-    unknown = set(cfg["cases"]) - set(names)
-    if unknown:
-        raise SystemExit(f"unknown tables {sorted(unknown)}; the tables: {names}")
+    rec.apply_cases(cfg, args)
     if args.seeds:
         cfg["seeds"] = rec.seed_list(args.seeds)
-    for key in ("time_limit", "score_limit", "jobs"):
-        if getattr(args, key):
-            cfg[key] = getattr(args, key)
-    if args.cache:
-        cfg["cache"] = None if args.cache == "none" else os.path.abspath(args.cache)
-    cfg["fresh"] = bool(args.fresh)
+    rec.apply_run_args(cfg, args)
 
 
 def describe(encoded, raw):

@@ -1187,16 +1187,24 @@ def real_add_arguments(parser):
         metavar="METHOD@TABLE=SEEDS",
         help="seeds of one method on one table, e.g. Boruta@ames=0,1 (repeatable)",
     )
+    add_run_arguments(
+        parser, REAL_TIME_LIMIT, QUICK_REAL_LIMIT, REAL_SCORE_LIMIT, REAL_CACHE
+    )
+
+
+def add_run_arguments(parser, time_limit, quick_limit, score_limit, cache):
+    """The options of a run of fits in child processes (the real-table suite
+    here, ``raw_tables.py``): their limits, how many at once, the cache."""
     parser.add_argument(
         "--time-limit",
         type=float,
-        help=f"seconds per fit (default {REAL_TIME_LIMIT}; --quick: "
-        f"{QUICK_REAL_LIMIT}); a fit still running is killed and reported",
+        help=f"seconds per fit (default {time_limit}; --quick: {quick_limit}); "
+        "a fit still running is killed and reported",
     )
     parser.add_argument(
         "--score-limit",
         type=float,
-        help=f"seconds for the downstream score of a fit (default {REAL_SCORE_LIMIT})",
+        help=f"seconds for the downstream score of a fit (default {score_limit})",
     )
     parser.add_argument(
         "--jobs",
@@ -1206,7 +1214,7 @@ def real_add_arguments(parser):
     parser.add_argument(
         "--cache",
         help=f"JSON-lines file of finished fits, read and appended to (default "
-        f"{REAL_CACHE}; none with --quick); 'none': no cache",
+        f"{cache}; none with --quick); 'none': no cache",
     )
     parser.add_argument(
         "--fresh",
@@ -1215,8 +1223,9 @@ def real_add_arguments(parser):
     )
 
 
-def _apply_real_args(cfg, args):
-    """The command line's choices into ``cfg`` (what the page reports)."""
+def apply_cases(cfg, args):
+    """``--cases`` into ``cfg["cases"]`` (all the real tables by default);
+    returns every table's name."""
     from sgdselect.datasets import real_table_names
 
     names = real_table_names()
@@ -1227,6 +1236,22 @@ def _apply_real_args(cfg, args):
     unknown = set(cfg["cases"]) - set(names)
     if unknown:
         raise SystemExit(f"unknown tables {sorted(unknown)}; the tables: {names}")
+    return names
+
+
+def apply_run_args(cfg, args):
+    """The options of :func:`add_run_arguments` into ``cfg``."""
+    for key in ("time_limit", "score_limit", "jobs"):
+        if getattr(args, key):
+            cfg[key] = getattr(args, key)
+    if args.cache:
+        cfg["cache"] = None if args.cache == "none" else os.path.abspath(args.cache)
+    cfg["fresh"] = bool(args.fresh)
+
+
+def _apply_real_args(cfg, args):
+    """The command line's choices into ``cfg`` (what the page reports)."""
+    names = apply_cases(cfg, args)
     if args.methods:
         cfg["methods"] = args.methods.split(",")
         unknown = set(cfg["methods"]) - set(REAL_METHODS)
@@ -1253,12 +1278,7 @@ def _apply_real_args(cfg, args):
         for k, v in cfg["case_seeds"].items()
         if k.split("@")[0] in cfg["methods"] and k.split("@")[1] in cfg["cases"]
     }
-    for key in ("time_limit", "score_limit", "jobs"):
-        if getattr(args, key):
-            cfg[key] = getattr(args, key)
-    if args.cache:
-        cfg["cache"] = None if args.cache == "none" else os.path.abspath(args.cache)
-    cfg["fresh"] = bool(args.fresh)
+    apply_run_args(cfg, args)
 
 
 def seeds_of(cfg, method, case):
