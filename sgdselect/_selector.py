@@ -210,11 +210,8 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
                 batch_size,
                 self.max_iter,
                 seed=draw_seed(self.random_state),
-                ranks=state.inputs.ranks,
                 groups=grouping,
             )
-            if shadow is not None:
-                state, *shadow = shadow
         self._commit(layout, targets, state, shadow, grouping, columns)
         self._warn_about_selection()
         return self
@@ -256,10 +253,11 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
     def _commit(self, layout, targets, state, shadow=None, grouping=None, columns=None):
         """Set the fitted attributes from a successful training run
         (``shadow``: the real columns' and the shadows' importances in each
-        network trained beside shadows, if any; ``state`` is the first of
-        them). With ``grouping``, the network's per-input importances become
-        per decision (the root mean square over its inputs), spread to the original
-        columns; ``columns`` is the encoder of a raw table, if any."""
+        network trained beside shadows, if any; ``state`` is the network
+        trained without them). With ``grouping``, the network's per-input
+        importances become per decision (the root mean square over its
+        inputs), spread to the original columns; ``columns`` is the encoder
+        of a raw table, if any."""
         self._grouping, self._columns = grouping, columns
         self._targets = targets
         self.task_ = targets.task

@@ -14,7 +14,12 @@ from dataclasses import replace
 import numpy as np
 
 from sgdselect._network import Layout
-from sgdselect._support import MIN_SHADOWS, SHADOW_NETWORKS, late_mean
+from sgdselect._support import (
+    MIN_SHADOWS,
+    SHADOW_LEARNING_RATE_FACTOR,
+    SHADOW_NETWORKS,
+    late_mean,
+)
 
 
 def n_shadow_copies(n_features, min_shadows=MIN_SHADOWS):
@@ -56,35 +61,41 @@ def fit_with_shadows(
     n_epochs,
     *,
     seed,
-    ranks=None,
     n_networks=SHADOW_NETWORKS,
     groups=None,
 ):
     """Train ``n_networks`` fresh networks on ``X`` with the same shadows of
     every column appended (permuted by ``[seed, 1]``); network ``k`` is
-    drawn from ``[seed, k]``. The same shadows in every network make a
+    drawn from ``[seed, k]``. With mini-batches they train at
+    ``SHADOW_LEARNING_RATE_FACTOR`` times the trainer's learning rate (see
+    :mod:`sgdselect._support`). The same shadows in every network make a
     shadow's mean over the networks comparable with a feature's (the test of
     :func:`sgdselect._support.shadow_pvalues`). ``X`` is the data the
-    networks read, through the rank map ``ranks`` if any: a shadow of a
-    ranked column is the ranked shadow of the raw column.
+    networks read (through the rank map, if any): a shadow of a ranked
+    column is the ranked shadow of the raw column.
 
-    Returns the first network's training state restricted to the real
-    columns (its shadow inputs fixed at their mean, which standardized is 0:
-    their first-layer rows dropped), the real columns' importances
-    ``(n_networks, n_features)`` and the shadows' ``(n_networks,
-    n_shadows)``; or None if training was interrupted. With ``groups`` (a
-    :class:`~sgdselect._columns.Grouping`), the shadows permute each
-    decision's columns together and both importances are per decision (the
-    root mean square of its columns), ``ceil(100 / n_decisions)`` shadows of each.
+    Returns the real columns' importances ``(n_networks, n_features)`` and
+    the shadows' ``(n_networks, n_shadows)``, or None if training was
+    interrupted. The networks themselves are dropped: the selector holds the
+    network it trained without shadows, at its own learning rate. With
+    ``groups`` (a :class:`~sgdselect._columns.Grouping`), the shadows
+    permute each decision's columns together and both importances are per
+    decision (the root mean square of its columns), ``ceil(100 /
+    n_decisions)`` shadows of each.
     """
     n_features = X.shape[1]
     n_copies = n_shadow_copies(n_features if groups is None else groups.n_decisions)
+    # SGD's pull grows with the learning rate; full batches have none to
+    # strengthen.
+    factor = SHADOW_LEARNING_RATE_FACTOR if batch_size < X.shape[0] else 1.0
+    trainer = replace(trainer, learning_rate=trainer.learning_rate * factor)
     if trainer.verbose:
         print(
             "threshold='auto': the cut is weak; training "
             f"{n_networks} networks beside {n_copies} permuted "
             f"{'copy' if n_copies == 1 else 'copies'} of every column, to "
             "test the features against"
+            + (f", at {factor:g} times learning_rate" if factor != 1 else "")
         )
     aug = Layout.for_features(
         (1 + n_copies) * n_features,
@@ -93,20 +104,28 @@ def fit_with_shadows(
         layout.input_squares,
     )
     X_aug = _augmented(X, np.random.default_rng([seed, 1]), n_copies, groups)
-    first, importances, shadows = None, [], []
+    importances, shadows = [], []
     for k in range(n_networks):
         state = trainer.fresh_state(aug, X_aug, [seed, k])
-        interrupted = trainer.train(
-            X_aug,
-            Y,
-            aug,
-            targets,
-            state,
-            batch_size,
-            n_epochs,
-            interrupted_note="the selector keeps the network trained without "
-            "shadows, and the cut of its outlier and gap rules",
-        )
+        try:
+            interrupted = trainer.train(
+                X_aug,
+                Y,
+                aug,
+                targets,
+                state,
+                batch_size,
+                n_epochs,
+                interrupted_note="the selector keeps the network trained "
+                "without shadows, and the cut of its outlier and gap rules",
+            )
+        except FloatingPointError as exc:
+            raise FloatingPointError(
+                f"{exc} This was a network of threshold='auto''s shadow test, "
+                f"which trains at {factor:g} times learning_rate; lower "
+                "learning_rate, or pass a numeric "
+                "threshold or max_features to skip the test."
+            ) from exc
         if interrupted:
             return None
         late = late_mean(state.history)
@@ -116,13 +135,7 @@ def fit_with_shadows(
             copies = groups.reduce(copies.reshape(n_copies, n_features)).ravel()
         importances.append(real)
         shadows.append(copies)
-        if first is None:
-            history = np.asarray(state.history)
-            state.params = _real_inputs(state.params, aug, layout)
-            state.inputs = replace(state.inputs.restrict(n_features), ranks=ranks)
-            state.history = list(history[:, :n_features])
-            first = state
-    return first, np.array(importances), np.array(shadows)
+    return np.array(importances), np.array(shadows)
 
 
 def _augmented(X, rng, n_copies, groups=None):
@@ -137,14 +150,3 @@ def _augmented(X, rng, n_copies, groups=None):
             "fit in memory. Pass a numeric threshold or max_features, or fit "
             "on fewer rows."
         ) from exc
-
-
-def _real_inputs(params, aug, layout):
-    """The parameters of network ``aug`` with its shadow inputs dropped: a
-    network of ``layout``, reading the real columns only."""
-    out = np.zeros((1, layout.n_params), dtype=np.float32)
-    for i in range(layout.n_layers):
-        rows = aug.input_rows(slice(0, layout.n_features)) if i == 0 else slice(None)
-        layout.weight(out, i)[...] = aug.weight(params, i)[:, rows]
-        layout.bias(out, i)[...] = aug.bias(params, i)
-    return out

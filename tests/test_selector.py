@@ -714,7 +714,9 @@ def test_auto_trains_beside_shadows_when_nothing_stands_out():
     # squares); the importances are the geometric mean over the five.
     assert sel.shadow_importances_.shape == (5, 120)
     assert sel.pvalues_.shape == (24,)
-    assert ((sel.pvalues_ > 0) & (sel.pvalues_ < 1)).all()
+    # p-values in [0, 1]: 1 at or under the lowest shadow (every shadow
+    # scores as high), 0 where the normal tail underflows.
+    assert ((sel.pvalues_ >= 0) & (sel.pvalues_ <= 1)).all()
     assert sel.coefs_[0].shape == (2 * 24, 16)
     assert sel.importances_history_.shape == (300, 24)
     assert sel.mean_.shape == sel.scale_.shape == (24,)
@@ -738,6 +740,11 @@ def test_auto_trains_beside_shadows_when_nothing_stands_out():
     np.testing.assert_array_equal(again.shadow_importances_, sel.shadow_importances_)
     plain = SGDSupportSelector(random_state=0, threshold=0.1).fit(X, y)
     assert plain.shadow_importances_ is None and plain.pvalues_ is None
+    # The network held is the one trained without shadows, at the
+    # selector's own learning rate.
+    for mine, theirs in zip(sel.coefs_, plain.coefs_, strict=True):
+        np.testing.assert_array_equal(mine, theirs)
+    assert sel.loss_curve_ == plain.loss_curve_
     # Once the shadows have been trained, another threshold reads them no more.
     assert sel.set_params(threshold="median").get_support().sum() == 12
 
@@ -815,6 +822,55 @@ def test_interrupted_shadow_training_keeps_the_plain_network(monkeypatch):
     assert "found no feature standing out (none 3 robust SDs" in messages[1]
     assert sel.shadow_importances_ is None
     np.testing.assert_array_equal(sel.feature_importances_, plain.feature_importances_)
+
+
+@pytest.mark.parametrize("estimator", ["SGD", "GD"])
+def test_the_shadow_test_trains_faster_with_mini_batches(estimator, monkeypatch):
+    # SGD's pull on the columns that carry nothing grows with the learning
+    # rate: the networks of the test train at SHADOW_LEARNING_RATE_FACTOR
+    # times it. Full batches have no such pull and keep the rate.
+    from sgdselect import _trainer
+    from sgdselect._support import SHADOW_LEARNING_RATE_FACTOR
+
+    calls = []
+    original = _trainer.Trainer.train
+
+    def recorded(self, X, *args, **kwargs):
+        calls.append((X.shape[1], self.learning_rate))
+        return original(self, X, *args, **kwargs)
+
+    monkeypatch.setattr(_trainer.Trainer, "train", recorded)
+    X, y = probe_data()
+    if estimator == "SGD":
+        sel = SGDSupportSelector(**{**FAST, "learning_rate": 0.1})
+        factor = SHADOW_LEARNING_RATE_FACTOR
+    else:
+        sel = GDSupportSelector(learning_rate=0.1, max_iter=30, random_state=0)
+        factor = 1.0
+    sel.fit(X, y)
+    assert sel.shadow_importances_ is not None
+    # The first network on the 24 columns, then 5 beside 5 shadows of each.
+    assert calls == [(24, 0.1)] + [(24 * 6, 0.1 * factor)] * 5
+
+
+def test_a_shadow_network_that_diverges_says_so(monkeypatch):
+    from sgdselect import _trainer
+
+    original = _trainer.Trainer.train
+
+    def diverging(self, X, *args, **kwargs):
+        if X.shape[1] > 24:  # a network of the shadow test
+            raise FloatingPointError("training diverged at epoch 3 (loss=nan).")
+        return original(self, X, *args, **kwargs)
+
+    monkeypatch.setattr(_trainer.Trainer, "train", diverging)
+    X, y = probe_data()
+    with pytest.raises(FloatingPointError) as caught:
+        SGDSupportSelector(**FAST).fit(X, y)
+    message = str(caught.value)
+    assert message.startswith("training diverged at epoch 3")
+    assert "shadow test, which trains at 4 times learning_rate" in message
+    assert "lower learning_rate, or pass a numeric threshold" in message
 
 
 @pytest.mark.parametrize(
