@@ -250,8 +250,8 @@ def page(out, runs):
     lines += [
         "",
         "Decision: 4 (`SHADOW_LEARNING_RATE_FACTOR` in `sgdselect/_support.py`),"
-        " the best mean downstream score and stability of the four at the same"
-        " share of probes. A faster rate pulls the shadows further down and"
+        " the best mean downstream score and stability of the four; the share of"
+        " probes kept stays under 1%. A faster rate pulls the shadows down and"
         " finds the columns that matter a little (churn, credit scoring, wages);"
         " at 8 times the networks start to lose real columns too (colleges,"
         " car seats, medical visits). The selection at the defaults, ames"
