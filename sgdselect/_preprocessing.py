@@ -147,9 +147,6 @@ class RankGauss:
             out[:, j] = np.interp(X[:, j], knots, scores)
         return out
 
-    def restrict(self, n_features):
-        return RankGauss(self.knots[:n_features], self.scores[:n_features])
-
 
 def _rank_scores(column):
     """The sorted distinct values of ``column`` (at most ``RANK_KNOTS``) and
@@ -209,19 +206,6 @@ class InputMap:
             (self.n_seen, self.mean, self.scale), (X.shape[0], *column_stats(X))
         )
         return replace(self, mean=mean, scale=scale, n_seen=self.n_seen + X.shape[0])
-
-    def restrict(self, n_features):
-        """The map of the first ``n_features`` columns only (a rank map of
-        ``n_features`` columns is kept whole)."""
-        square_scale = self.square_scale
-        if square_scale is not None:
-            square_scale = square_scale[:n_features]
-        return replace(
-            self,
-            mean=self.mean[:n_features],
-            scale=self.scale[:n_features],
-            square_scale=square_scale,
-        )
 
     @property
     def inv_scale(self):

@@ -44,7 +44,8 @@ SHADOW_NETWORKS = 5
 # the learning rate: SGD's pull on the columns that carry nothing grows with
 # learning_rate / batch_size, so the shadows fall further below the features
 # that hold, weak ones included (the test is between columns of the same
-# networks, so the first network's cut is not moved). Measured in
+# networks, so the first network's cut is not moved). Chosen in
+# docs/benchmarks/archive/shadow_rate.md; the defaults measured in
 # docs/benchmarks/real_tables.md.
 SHADOW_LEARNING_RATE_FACTOR = 4.0
 # The false discovery rate of the Benjamini-Hochberg step over the shadow

@@ -62,17 +62,6 @@ def test_update_pools_chunks_and_reexpression_keeps_the_function(squares):
     np.testing.assert_allclose(after, before, rtol=1e-9, atol=1e-9)
 
 
-def test_restrict_keeps_the_first_columns():
-    X = np.random.RandomState(0).normal(size=(50, 6))
-    full = InputMap.fit(X, squares=True)
-    part = full.restrict(2)
-    np.testing.assert_array_equal(part.mean, full.mean[:2])
-    np.testing.assert_array_equal(part.square_scale, full.square_scale[:2])
-    np.testing.assert_allclose(
-        part.transform(X[:, :2]), full.transform(X)[:, [0, 1, 6, 7]]
-    )
-
-
 def test_validation_names_text_columns():
     pd = pytest.importorskip("pandas")
     from sgdselect import SGDSupportSelector

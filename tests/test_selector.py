@@ -710,8 +710,8 @@ def test_auto_trains_beside_shadows_when_nothing_stands_out():
         warnings.simplefilter("error")
         sel = SGDSupportSelector(random_state=0).fit(X, y)
     # 24 columns: 5 shadows of each, 120 per network, 5 networks; the network
-    # reported is the first, restricted to the real columns (and their
-    # squares); the importances are the geometric mean over the five.
+    # reported is the one trained without them (below); the importances are
+    # the geometric mean over the five.
     assert sel.shadow_importances_.shape == (5, 120)
     assert sel.pvalues_.shape == (24,)
     # p-values in [0, 1]: 1 at or under the lowest shadow (every shadow
