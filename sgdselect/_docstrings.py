@@ -46,9 +46,10 @@ AUTO_THRESHOLD_NOTES = """
     of 0.2. ``feature_importances_`` is then the geometric mean over the 5
     networks, ``shadow_importances_`` holds the shadows', and ``coefs_``
     stays the network trained without them. With mini-batches the 5 train at
-    4 times ``learning_rate``: SGD's pull on the columns that carry nothing
-    grows with the learning rate, and the shadows fall further below the
-    features that hold. This costs 5 more
+    4 times ``learning_rate``, at most 0.8 (or ``learning_rate`` where that
+    is higher): SGD's pull on the columns that carry nothing grows with the
+    learning rate, and the shadows fall further below the features that
+    hold. This costs 5 more
     fits, each on ``(1 + ceil(100 / n_features)) * n_features`` columns
     held in memory beside ``X``; ``partial_fit`` and warm-started fits do
     not do it. If no feature passes, the network learned nothing about

@@ -16,9 +16,9 @@ import numpy as np
 from sgdselect._network import Layout
 from sgdselect._support import (
     MIN_SHADOWS,
-    SHADOW_LEARNING_RATE_FACTOR,
     SHADOW_NETWORKS,
     late_mean,
+    shadow_learning_rate,
 )
 
 
@@ -66,9 +66,9 @@ def fit_with_shadows(
 ):
     """Train ``n_networks`` fresh networks on ``X`` with the same shadows of
     every column appended (permuted by ``[seed, 1]``); network ``k`` is
-    drawn from ``[seed, k]``. With mini-batches they train at
-    ``SHADOW_LEARNING_RATE_FACTOR`` times the trainer's learning rate (see
-    :mod:`sgdselect._support`). The same shadows in every network make a
+    drawn from ``[seed, k]``, at the learning rate of
+    :func:`sgdselect._support.shadow_learning_rate`. The same shadows in
+    every network make a
     shadow's mean over the networks comparable with a feature's (the test of
     :func:`sgdselect._support.shadow_pvalues`). ``X`` is the data the
     networks read (through the rank map, if any): a shadow of a ranked
@@ -85,17 +85,15 @@ def fit_with_shadows(
     """
     n_features = X.shape[1]
     n_copies = n_shadow_copies(n_features if groups is None else groups.n_decisions)
-    # SGD's pull grows with the learning rate; full batches have none to
-    # strengthen.
-    factor = SHADOW_LEARNING_RATE_FACTOR if batch_size < X.shape[0] else 1.0
-    trainer = replace(trainer, learning_rate=trainer.learning_rate * factor)
+    rate = shadow_learning_rate(trainer.learning_rate, batch_size >= X.shape[0])
+    note = "" if rate == trainer.learning_rate else f", at learning rate {rate:g}"
+    trainer = replace(trainer, learning_rate=rate)
     if trainer.verbose:
         print(
             "threshold='auto': the cut is weak; training "
             f"{n_networks} networks beside {n_copies} permuted "
             f"{'copy' if n_copies == 1 else 'copies'} of every column, to "
-            "test the features against"
-            + (f", at {factor:g} times learning_rate" if factor != 1 else "")
+            "test the features against" + note
         )
     aug = Layout.for_features(
         (1 + n_copies) * n_features,
@@ -122,9 +120,9 @@ def fit_with_shadows(
         except FloatingPointError as exc:
             raise FloatingPointError(
                 f"{exc} This was a network of threshold='auto''s shadow test, "
-                f"which trains at {factor:g} times learning_rate; lower "
-                "learning_rate, or pass a numeric "
-                "threshold or max_features to skip the test."
+                f"which trained at learning rate {rate:g}; lower "
+                "learning_rate, or pass a numeric threshold or max_features "
+                "to skip the test."
             ) from exc
         if interrupted:
             return None

@@ -824,11 +824,27 @@ def test_interrupted_shadow_training_keeps_the_plain_network(monkeypatch):
     np.testing.assert_array_equal(sel.feature_importances_, plain.feature_importances_)
 
 
+@pytest.mark.parametrize(
+    "learning_rate, full_batch, expected",
+    [
+        (0.05, False, 0.2),  # 4 times
+        (0.2, False, 0.8),  # 4 times: the default's test
+        (0.4, False, 0.8),  # capped
+        (1.0, False, 1.0),  # never below learning_rate
+        (0.2, True, 0.2),  # full batches: no pull to strengthen
+    ],
+)
+def test_shadow_learning_rate(learning_rate, full_batch, expected):
+    from sgdselect._support import shadow_learning_rate
+
+    assert shadow_learning_rate(learning_rate, full_batch) == pytest.approx(expected)
+
+
 @pytest.mark.parametrize("estimator", ["SGD", "GD"])
 def test_the_shadow_test_trains_faster_with_mini_batches(estimator, monkeypatch):
     # SGD's pull on the columns that carry nothing grows with the learning
     # rate: the networks of the test train at SHADOW_LEARNING_RATE_FACTOR
-    # times it. Full batches have no such pull and keep the rate.
+    # times it (under the cap). Full batches have no such pull and keep it.
     from sgdselect import _trainer
     from sgdselect._support import SHADOW_LEARNING_RATE_FACTOR
 
@@ -869,7 +885,7 @@ def test_a_shadow_network_that_diverges_says_so(monkeypatch):
         SGDSupportSelector(**FAST).fit(X, y)
     message = str(caught.value)
     assert message.startswith("training diverged at epoch 3")
-    assert "shadow test, which trains at 4 times learning_rate" in message
+    assert "shadow test, which trained at learning rate 0.8" in message
     assert "lower learning_rate, or pass a numeric threshold" in message
 
 
