@@ -856,6 +856,13 @@ def test_the_shadow_test_trains_faster_with_mini_batches(estimator, monkeypatch)
         return original(self, X, *args, **kwargs)
 
     monkeypatch.setattr(_trainer.Trainer, "train", recorded)
+    # Whatever the first network's cut, the test runs.
+    monkeypatch.setattr(
+        GDSupportSelector, "_needs_shadows", lambda self, state, grouping=None: True
+    )
+    monkeypatch.setattr(
+        SGDSupportSelector, "_needs_shadows", lambda self, state, grouping=None: True
+    )
     X, y = probe_data()
     if estimator == "SGD":
         sel = SGDSupportSelector(**{**FAST, "learning_rate": 0.1})
@@ -880,6 +887,9 @@ def test_a_shadow_network_that_diverges_says_so(monkeypatch):
         return original(self, X, *args, **kwargs)
 
     monkeypatch.setattr(_trainer.Trainer, "train", diverging)
+    monkeypatch.setattr(
+        SGDSupportSelector, "_needs_shadows", lambda self, state, grouping=None: True
+    )
     X, y = probe_data()
     with pytest.raises(FloatingPointError) as caught:
         SGDSupportSelector(**FAST).fit(X, y)
