@@ -49,8 +49,10 @@ AUTO_THRESHOLD_NOTES = """
     4 times ``learning_rate``, at most 0.8 (or ``learning_rate`` where that
     is higher): SGD's pull on the columns that carry nothing grows with the
     learning rate, and the shadows fall further below the features that
-    hold. This costs 5 more
-    fits, each on ``(1 + ceil(100 / n_features)) * n_features`` columns
+    hold. They train for as many times fewer epochs (``max_iter`` times
+    ``learning_rate`` over their rate, rounded up): as long as the first
+    network in learning rate times steps. This costs 5 more
+    fits (5/4 of the first network's steps at the defaults), each on ``(1 + ceil(100 / n_features)) * n_features`` columns
     held in memory beside ``X``; ``partial_fit`` and warm-started fits do
     not do it. If no feature passes, the network learned nothing about
     ``y`` that a shuffled column does not give: it keeps the most important

@@ -18,6 +18,7 @@ from sgdselect._support import (
     MIN_SHADOWS,
     SHADOW_NETWORKS,
     late_mean,
+    shadow_epochs,
     shadow_learning_rate,
 )
 
@@ -67,7 +68,9 @@ def fit_with_shadows(
     """Train ``n_networks`` fresh networks on ``X`` with the same shadows of
     every column appended (permuted by ``[seed, 1]``); network ``k`` is
     drawn from ``[seed, k]``, at the learning rate of
-    :func:`sgdselect._support.shadow_learning_rate`. The same shadows in
+    :func:`sgdselect._support.shadow_learning_rate` for the epochs of
+    :func:`sgdselect._support.shadow_epochs` (``n_epochs`` at the first
+    network's rate). The same shadows in
     every network make a
     shadow's mean over the networks comparable with a feature's (the test of
     :func:`sgdselect._support.shadow_pvalues`). ``X`` is the data the
@@ -86,7 +89,13 @@ def fit_with_shadows(
     n_features = X.shape[1]
     n_copies = n_shadow_copies(n_features if groups is None else groups.n_decisions)
     rate = shadow_learning_rate(trainer.learning_rate, batch_size >= X.shape[0])
-    note = "" if rate == trainer.learning_rate else f", at learning rate {rate:g}"
+    epochs = shadow_epochs(n_epochs, trainer.learning_rate, rate)
+    note = (
+        ""
+        if rate == trainer.learning_rate
+        else f", at learning rate {rate:g} for {epochs} "
+        f"epoch{'' if epochs == 1 else 's'}"
+    )
     trainer = replace(trainer, learning_rate=rate)
     if trainer.verbose:
         print(
@@ -113,7 +122,7 @@ def fit_with_shadows(
                 targets,
                 state,
                 batch_size,
-                n_epochs,
+                epochs,
                 interrupted_note="the selector keeps the network trained "
                 "without shadows, and the cut of its outlier and gap rules",
             )

@@ -10,6 +10,8 @@ gap), tests each feature against permuted copies of the columns (shadows)
 trained beside it in several networks.
 """
 
+import math
+
 import numpy as np
 from scipy.special import ndtr, ndtri
 
@@ -165,6 +167,19 @@ def shadow_learning_rate(learning_rate, full_batch=False):
         return learning_rate
     faster = min(SHADOW_LEARNING_RATE_FACTOR * learning_rate, SHADOW_LEARNING_RATE_CAP)
     return max(learning_rate, faster)
+
+
+def shadow_epochs(n_epochs, learning_rate, rate):
+    """The epochs the networks of the shadow test train for at ``rate``
+    (:func:`shadow_learning_rate`): ``n_epochs`` times ``learning_rate /
+    rate``, rounded up. A test network then trains as long as the first in
+    learning rate times steps (the time of the gradient flow SGD follows),
+    so it fits the signal about as far, and the faster rate still gives each
+    step the stronger pull on the columns that carry nothing. Measured in
+    docs/benchmarks/archive/shadow_epochs.md."""
+    # Rounded first, so that a product a hair above a whole number (float
+    # arithmetic) does not add an epoch.
+    return max(1, math.ceil(round(n_epochs * learning_rate / rate, 6)))
 
 
 def network_mean(importances):

@@ -1,5 +1,6 @@
 """Behaviour of the selectors as users see it."""
 
+import math
 import pickle
 import warnings
 
@@ -785,7 +786,11 @@ def test_verbose_says_when_it_trains_beside_shadows(capsys):
     SGDSupportSelector(verbose=2, **{**FAST, "max_iter": 2}).fit(X, y)
     out = capsys.readouterr().out
     assert "training 5 networks beside 5 permuted copies of every" in out
-    assert out.count("epoch 2: loss=") == 6
+    # At 4 times the learning rate, the test's networks train for a quarter
+    # of the epochs, rounded up: one.
+    assert "at learning rate 0.8 for 1 epoch" in out
+    assert out.count("epoch 2: loss=") == 1
+    assert out.count("epoch 1: loss=") == 6
 
 
 @trajectory
@@ -840,20 +845,41 @@ def test_shadow_learning_rate(learning_rate, full_batch, expected):
     assert shadow_learning_rate(learning_rate, full_batch) == pytest.approx(expected)
 
 
+@pytest.mark.parametrize(
+    "n_epochs, learning_rate, rate, expected",
+    [
+        (300, 0.2, 0.8, 75),  # the default's test: a quarter of the epochs
+        (300, 0.05, 0.2, 75),
+        (300, 0.4, 0.8, 150),  # capped rate: half
+        (30, 0.1, 0.4, 8),  # 7.5, rounded up
+        (300, 1.0, 1.0, 300),  # the rate unchanged: the epochs too
+        (2, 0.1, 0.8, 1),  # never below one epoch
+    ],
+)
+def test_shadow_epochs(n_epochs, learning_rate, rate, expected):
+    # Learning rate times epochs stays the first network's.
+    from sgdselect._support import shadow_epochs
+
+    assert shadow_epochs(n_epochs, learning_rate, rate) == expected
+
+
 @pytest.mark.parametrize("estimator", ["SGD", "GD"])
 def test_the_shadow_test_trains_faster_with_mini_batches(estimator, monkeypatch):
     # SGD's pull on the columns that carry nothing grows with the learning
     # rate: the networks of the test train at SHADOW_LEARNING_RATE_FACTOR
-    # times it (under the cap). Full batches have no such pull and keep it.
+    # times it (under the cap), for as many times fewer epochs. Full batches
+    # have no such pull and keep both.
     from sgdselect import _trainer
     from sgdselect._support import SHADOW_LEARNING_RATE_FACTOR
 
     calls = []
     original = _trainer.Trainer.train
 
-    def recorded(self, X, *args, **kwargs):
-        calls.append((X.shape[1], self.learning_rate))
-        return original(self, X, *args, **kwargs)
+    def recorded(self, X, Y, layout, targets, state, batch_size, n_epochs, **kwargs):
+        calls.append((X.shape[1], self.learning_rate, n_epochs))
+        return original(
+            self, X, Y, layout, targets, state, batch_size, n_epochs, **kwargs
+        )
 
     monkeypatch.setattr(_trainer.Trainer, "train", recorded)
     # Whatever the first network's cut, the test runs.
@@ -872,8 +898,10 @@ def test_the_shadow_test_trains_faster_with_mini_batches(estimator, monkeypatch)
         factor = 1.0
     sel.fit(X, y)
     assert sel.shadow_importances_ is not None
-    # The first network on the 24 columns, then 5 beside 5 shadows of each.
-    assert calls == [(24, 0.1)] + [(24 * 6, 0.1 * factor)] * 5
+    # The first network on the 24 columns for 30 epochs, then 5 beside 5
+    # shadows of each.
+    epochs = math.ceil(30 / factor)
+    assert calls == [(24, 0.1, 30)] + [(24 * 6, 0.1 * factor, epochs)] * 5
 
 
 def test_a_shadow_network_that_diverges_says_so(monkeypatch):
