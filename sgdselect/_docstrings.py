@@ -51,12 +51,13 @@ AUTO_THRESHOLD_NOTES = """
     learning rate, and the shadows fall further below the features that
     hold. They train for as many times fewer epochs (``max_iter`` times
     ``learning_rate`` over their rate, rounded up): as long as the first
-    network in learning rate times steps. This costs 5 more
-    fits (5/4 of the first network's steps at the defaults), each on ``(1 + ceil(100 / n_features)) * n_features`` columns
-    held in memory beside ``X``; ``partial_fit`` and warm-started fits do
-    not do it. If no feature passes, the network learned nothing about
-    ``y`` that a shuffled column does not give: it keeps the most important
-    feature and warns that the fit found nothing.
+    network in learning rate times steps. This costs 5 more fits (in all,
+    5/4 of the first network's steps at the defaults), each on
+    ``(1 + ceil(100 / n_features)) * n_features`` columns held in memory
+    beside ``X``; ``partial_fit`` and warm-started fits do not do it. If
+    no feature passes, the network learned nothing about ``y`` that a
+    shuffled column does not give: it keeps the most important feature and
+    warns that the fit found nothing.
 """
 
 _COMMON_PARAMETERS = """
