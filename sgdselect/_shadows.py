@@ -70,9 +70,8 @@ def fit_with_shadows(
     drawn from ``[seed, k]``, at the learning rate of
     :func:`sgdselect._support.shadow_learning_rate` for the epochs of
     :func:`sgdselect._support.shadow_epochs` (``n_epochs`` at the first
-    network's rate). The same shadows in
-    every network make a
-    shadow's mean over the networks comparable with a feature's (the test of
+    network's rate). The same shadows in every network make a shadow's
+    mean over the networks comparable with a feature's (the test of
     :func:`sgdselect._support.shadow_pvalues`). ``X`` is the data the
     networks read (through the rank map, if any): a shadow of a ranked
     column is the ranked shadow of the raw column.
