@@ -383,17 +383,21 @@ def _group_scales(gW1, gb1, gW2, gb2, h, lrs, clip, active, step):
     """Per network: the clipped step ``lr * scale`` into ``step``; a network
     whose gradient is not finite gets ``active`` False instead."""
     n_models = lrs.shape[0]
-    sq = np.zeros(n_models)
+    # The first layers' squares summed down the columns, each row in one
+    # contiguous loop over every network's columns (a loop per network's
+    # few columns would run short and not vectorize), then per network.
+    wide = gW1.shape[1]
+    cols = np.zeros(wide)
     for i in range(gW1.shape[0]):
-        for m in range(n_models):
-            seg = gW1[i][m * h : (m + 1) * h]
-            s = 0.0
-            for j in range(seg.shape[0]):
-                s += seg[j] * seg[j]
-            sq[m] += s
+        row = gW1[i]
+        for c in range(wide):
+            cols[c] += row[c] * row[c]
+    sq = np.zeros(n_models)
     for m in range(n_models):
-        seg = gb1[m * h : (m + 1) * h]
         s = 0.0
+        for c in range(m * h, (m + 1) * h):
+            s += cols[c]
+        seg = gb1[m * h : (m + 1) * h]
         for j in range(seg.shape[0]):
             s += seg[j] * seg[j]
         for t in range(gW2.shape[1]):
@@ -401,7 +405,7 @@ def _group_scales(gW1, gb1, gW2, gb2, h, lrs, clip, active, step):
                 s += gW2[m, t, j] * gW2[m, t, j]
         for j in range(gb2.shape[1]):
             s += gb2[m, j] * gb2[m, j]
-        sq[m] += s
+        sq[m] = s
     for m in range(n_models):
         step[m] = 0.0
         if not active[m]:
@@ -424,17 +428,35 @@ def _group_update(
     """SGD step of every network; a network with step 0 is left as it is."""
     n_models = lrs.shape[0]
     decay = np.ones(n_models, np.float32)
+    moving = 0
     for m in range(n_models):
         if step[m] != 0.0:
             decay[m] = 1.0 - lrs[m] * wds[m]
-    for i in range(W1.shape[0]):
+            moving += 1
+    if moving == n_models:
+        # Every network steps: each row in one contiguous loop over all of
+        # their columns, with each column's step and decay.
+        wide = W1.shape[1]
+        st_c = np.empty(wide, np.float32)
+        de_c = np.empty(wide, np.float32)
         for m in range(n_models):
-            st, de = np.float32(step[m]), decay[m]
-            if st == 0.0:
-                continue
-            row, grow = W1[i][m * h : (m + 1) * h], gW1[i][m * h : (m + 1) * h]
-            for j in range(row.shape[0]):
-                row[j] = row[j] * de - st * grow[j]
+            st_c[m * h : (m + 1) * h] = np.float32(step[m])
+            de_c[m * h : (m + 1) * h] = decay[m]
+        for i in range(W1.shape[0]):
+            row, grow = W1[i], gW1[i]
+            for c in range(wide):
+                row[c] = row[c] * de_c[c] - st_c[c] * grow[c]
+    else:
+        # A frozen network's gradient may not be finite: skip its columns.
+        for i in range(W1.shape[0]):
+            for m in range(n_models):
+                st, de = np.float32(step[m]), decay[m]
+                if st == 0.0:
+                    continue
+                row = W1[i][m * h : (m + 1) * h]
+                grow = gW1[i][m * h : (m + 1) * h]
+                for j in range(row.shape[0]):
+                    row[j] = row[j] * de - st * grow[j]
     for m in range(n_models):
         st, de = np.float32(step[m]), decay[m]
         if st == 0.0:

@@ -206,7 +206,10 @@ def test_full_batch_chunks_sum_to_one_gradient():
 
 
 @pytest.mark.parametrize("cls", [CPUEngine, TorchEngine])
-def test_diverged_network_is_frozen_and_the_others_go_on(cls):
+@pytest.mark.parametrize("shared", [None, [(0, 3)]], ids=["alone", "one-block"])
+def test_diverged_network_is_frozen_and_the_others_go_on(cls, shared):
+    # In one block (the CPU engine's wide product), the step skips the
+    # frozen network's columns, whose gradient is not finite.
     X, Y, mean, inv = _problem("squared_error", 1)
     layout = Layout((X.shape[1], 8, 1))
     p0 = init_params(
@@ -234,12 +237,53 @@ def test_diverged_network_is_frozen_and_the_others_go_on(cls):
         [0.0] * 3,
         rows,
         [np.random.default_rng(s) for s in range(3)],
+        shared=shared,
     )
     seen = [e.epoch() for _ in range(4)]
     assert not np.isfinite(seen[0][1]) or not np.isfinite(seen[1][1])
     assert list(e.active) == [True, False, True]
     assert np.isnan(seen[-1][1]) and np.isfinite(seen[-1][[0, 2]]).all()
     assert np.all(np.isfinite(e.get_params()))
+
+
+def test_a_network_whose_gradient_overflows_is_left_as_it_was_in_its_block():
+    # Weights of 1e30 overflow the first step's output: the network is frozen
+    # at its initial parameters, and its non-finite gradient must not reach
+    # them through the block's step of the others.
+    X, Y, mean, inv = _problem("squared_error", 1)
+    layout = Layout((X.shape[1], 8, 1))
+    p0 = init_params(
+        layout,
+        [np.random.default_rng(s) for s in range(2)],
+        activation="relu",
+        init_scale=1.0,
+    )
+    p0[1] *= np.float32(1e30)
+    e = _make(
+        CPUEngine,
+        X,
+        Y,
+        mean,
+        inv,
+        layout,
+        activation="relu",
+        loss="squared_error",
+        batch_size=4,
+        clip=1.0,
+    )
+    e.set_group(
+        p0,
+        [0.05, 0.05],
+        [1e-3, 1e-3],
+        [np.arange(len(X))] * 2,
+        [np.random.default_rng(0)] * 2,
+        shared=[(0, 2)],
+    )
+    losses = e.epoch()
+    assert list(e.active) == [True, False] and not np.isfinite(losses[1])
+    params = e.get_params()
+    np.testing.assert_array_equal(params[1], p0[1])
+    assert np.all(np.isfinite(params[0])) and not np.array_equal(params[0], p0[0])
 
 
 @pytest.mark.parametrize(
