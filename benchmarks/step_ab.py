@@ -30,6 +30,10 @@ CONFIGS = {
     "gd_j2": ("gd", 100_000, None, 13, 2, {}),
     # The in-place (folded) full-batch path: float32 X, no squares.
     "gd_direct_j1": ("gd", 100_000, None, 13, 1, {"input_squares": False}),
+    # The defaults (hidden (16,), squares, b = 4) on the width of the ames
+    # table, without and with its probes (314 and 628 columns, 2930 rows).
+    "default_d314": ("sgd", 2930, 4, 11, 1, {"d": 314, "hidden": (16,)}),
+    "default_d628": ("sgd", 2930, 4, 11, 1, {"d": 628, "hidden": (16,)}),
 }
 
 
@@ -41,15 +45,17 @@ def worker(name, reps):
     from sgdselect import GDSupportSelector, SGDSupportSelector
 
     kind, n, b, epochs, n_jobs, extra = CONFIGS[name]
+    extra = dict(extra)
+    d, hidden = extra.pop("d", D), extra.pop("hidden", HIDDEN)
     rng = np.random.default_rng(0)
-    X = rng.normal(size=(n, D))
+    X = rng.normal(size=(n, d))
     if extra.get("input_squares") is False:
         X = X.astype(np.float32)
     y = np.sin(X[:, 0]) + X[:, 1] ** 2 + 0.1 * rng.normal(size=n)
 
     def make(e):
         kw = dict(
-            hidden_layer_sizes=HIDDEN,
+            hidden_layer_sizes=hidden,
             max_iter=e,
             threshold=0.0,
             random_state=0,
