@@ -205,20 +205,18 @@ def test_full_batch_chunks_sum_to_one_gradient():
     np.testing.assert_allclose(out[0], out[1], rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("cls", [CPUEngine, TorchEngine])
-@pytest.mark.parametrize("shared", [None, [(0, 3)]], ids=["alone", "one-block"])
-def test_diverged_network_is_frozen_and_the_others_go_on(cls, shared):
-    # In one block (the CPU engine's wide product), the step skips the
-    # frozen network's columns, whose gradient is not finite.
+def _relu_networks(cls, n_models, clip):
+    """A ReLU engine on a small regression, and the initial parameters of
+    ``n_models`` networks for it."""
     X, Y, mean, inv = _problem("squared_error", 1)
     layout = Layout((X.shape[1], 8, 1))
     p0 = init_params(
         layout,
-        [np.random.default_rng(s) for s in range(3)],
+        [np.random.default_rng(s) for s in range(n_models)],
         activation="relu",
         init_scale=1.0,
     )
-    e = _make(
+    engine = _make(
         cls,
         X,
         Y,
@@ -228,9 +226,15 @@ def test_diverged_network_is_frozen_and_the_others_go_on(cls, shared):
         activation="relu",
         loss="squared_error",
         batch_size=4,
-        clip=0.0,
+        clip=clip,
     )
-    rows = [np.arange(len(X))] * 3
+    return engine, p0, [np.arange(len(X))] * n_models
+
+
+@pytest.mark.parametrize("cls", [CPUEngine, TorchEngine])
+@pytest.mark.parametrize("shared", [None, [(0, 3)]], ids=["alone", "one-block"])
+def test_diverged_network_is_frozen_and_the_others_go_on(cls, shared):
+    e, p0, rows = _relu_networks(cls, 3, clip=0.0)
     e.set_group(
         p0,
         [1e-3, 1e10, 1e-3],
@@ -250,32 +254,13 @@ def test_a_network_whose_gradient_overflows_is_left_as_it_was_in_its_block():
     # Weights of 1e30 overflow the first step's output: the network is frozen
     # at its initial parameters, and its non-finite gradient must not reach
     # them through the block's step of the others.
-    X, Y, mean, inv = _problem("squared_error", 1)
-    layout = Layout((X.shape[1], 8, 1))
-    p0 = init_params(
-        layout,
-        [np.random.default_rng(s) for s in range(2)],
-        activation="relu",
-        init_scale=1.0,
-    )
+    e, p0, rows = _relu_networks(CPUEngine, 2, clip=1.0)
     p0[1] *= np.float32(1e30)
-    e = _make(
-        CPUEngine,
-        X,
-        Y,
-        mean,
-        inv,
-        layout,
-        activation="relu",
-        loss="squared_error",
-        batch_size=4,
-        clip=1.0,
-    )
     e.set_group(
         p0,
         [0.05, 0.05],
         [1e-3, 1e-3],
-        [np.arange(len(X))] * 2,
+        rows,
         [np.random.default_rng(0)] * 2,
         shared=[(0, 2)],
     )
