@@ -144,11 +144,13 @@ _COMMON_PARAMETERS = """
         the device, so a selector trained on a GPU unpickles without one.
     n_jobs : int or None, default=None
         CPU threads that share out the rows of a step whose batch holds a few
-        thousand rows or more (full-batch gradient descent, large batches).
-        ``-1`` uses all cores, ``None`` means 1. Smaller batches run on one
-        thread, their steps being too short to share. The result does not
-        depend on it: the parts of a batch's gradient are added in the same
-        order whatever the thread count.
+        thousand rows or more (full-batch gradient descent, large batches),
+        and the networks of ``threshold="auto"``'s shadow test, which train
+        side by side. ``-1`` uses all cores, ``None`` means 1. A network of
+        smaller batches runs on one thread, its steps being too short to
+        share. The result does not depend on it: the parts of a batch's
+        gradient are added in the same order whatever the thread count, and
+        the shadow test's networks are independent.
     random_state : int, RandomState instance or None, default=None
         Seeds the initialization and the batch order. A fixed value gives
         identical results on one machine and build; on another CPU the last

@@ -78,8 +78,10 @@ def fit_with_shadows(
 
     Returns the real columns' importances ``(n_networks, n_features)`` and
     the shadows' ``(n_networks, n_shadows)``, or None if training was
-    interrupted. The networks themselves are dropped: the selector holds the
-    network it trained without shadows, at its own learning rate. With
+    interrupted. The networks train side by side, on ``trainer``'s threads
+    (:meth:`~sgdselect._trainer.Trainer.train_group`), and are then dropped:
+    the selector holds the network it trained without shadows, at its own
+    learning rate. With
     ``groups`` (a :class:`~sgdselect._columns.Grouping`), the shadows
     permute each decision's columns together and both importances are per
     decision (the root mean square of its columns), ``ceil(100 /
@@ -110,30 +112,30 @@ def fit_with_shadows(
         layout.input_squares,
     )
     X_aug = _augmented(X, np.random.default_rng([seed, 1]), n_copies, groups)
+    states = [trainer.fresh_state(aug, X_aug, [seed, k]) for k in range(n_networks)]
+    try:
+        interrupted = trainer.train_group(
+            X_aug,
+            Y,
+            aug,
+            targets,
+            states,
+            batch_size,
+            epochs,
+            interrupted_note="the selector keeps the network trained "
+            "without shadows, and the cut of its outlier and gap rules",
+        )
+    except FloatingPointError as exc:
+        raise FloatingPointError(
+            f"{exc} This was a network of threshold='auto''s shadow test, "
+            f"which trained at learning rate {rate:g}; lower "
+            "learning_rate, or pass a numeric threshold or max_features "
+            "to skip the test."
+        ) from exc
+    if interrupted:
+        return None
     importances, shadows = [], []
-    for k in range(n_networks):
-        state = trainer.fresh_state(aug, X_aug, [seed, k])
-        try:
-            interrupted = trainer.train(
-                X_aug,
-                Y,
-                aug,
-                targets,
-                state,
-                batch_size,
-                epochs,
-                interrupted_note="the selector keeps the network trained "
-                "without shadows, and the cut of its outlier and gap rules",
-            )
-        except FloatingPointError as exc:
-            raise FloatingPointError(
-                f"{exc} This was a network of threshold='auto''s shadow test, "
-                f"which trained at learning rate {rate:g}; lower "
-                "learning_rate, or pass a numeric threshold or max_features "
-                "to skip the test."
-            ) from exc
-        if interrupted:
-            return None
+    for state in states:
         late = late_mean(state.history)
         real, copies = late[:n_features], late[n_features:]
         if groups is not None:

@@ -220,6 +220,55 @@ class Trainer:
         state.params = engine.get_params()
         return interrupted
 
+    def train_group(
+        self, X, Y, layout, targets, states, batch_size, n_epochs, interrupted_note=None
+    ):
+        """Train the independent networks ``states`` in place, each for up to
+        ``n_epochs`` epochs on all of ``X`` from its own initialization, input
+        map and batch order: what a :meth:`train` of each would do, bit for
+        bit, as one group of the engine, which runs them on ``n_threads``
+        threads at once. Returns whether Ctrl-C cut it short; a network that
+        diverges raises as in :meth:`train`, once the others have trained."""
+        n = len(states)
+        engine = self.engine(X, Y, layout, targets.loss, batch_size)
+        weight_decay = self.weight_decay_for(X.shape[0])
+        engine.set_group(
+            np.concatenate([state.params for state in states]),
+            learning_rates=[self.learning_rate] * n,
+            weight_decays=[weight_decay] * n,
+            rows=[np.arange(X.shape[0])] * n,
+            rngs=[state.shuffle_rng for state in states],
+            x_mean=[state.inputs.mean for state in states],
+            x_inv_scale=[state.inputs.inv_scale for state in states],
+            x_square_inv=(
+                [state.inputs.square_inv for state in states]
+                if layout.input_squares
+                else None
+            ),
+            y_mean=[targets.y_mean] * n,
+            y_inv_scale=[inverse(targets.y_scale)] * n,
+            label_noise=self.label_noise,
+        )
+        curve, history = [], []
+        try:
+            with engine.session():
+                self.run_epochs(
+                    engine, n_epochs, curve, history, batch_size=batch_size, group=True
+                )
+        except KeyboardInterrupt:
+            self._warn_interrupted(len(curve) + 1, interrupted_note)
+            return True
+        for epoch, losses in enumerate(curve, start=1):
+            for loss in losses:
+                self._check_finite(float(loss), epoch, batch_size)
+        params = engine.get_params()
+        for k, state in enumerate(states):
+            state.params = params[k : k + 1]
+            state.weight_decay = weight_decay
+            state.curve.extend(float(losses[k]) for losses in curve)
+            state.history.extend(norms[k] for norms in history)
+        return False
+
     # ------------------------------------------------------------ the loop
     def run_epochs(
         self,

@@ -789,8 +789,9 @@ def test_verbose_says_when_it_trains_beside_shadows(capsys):
     # At 4 times the learning rate, the test's networks train for a quarter
     # of the epochs, rounded up: one.
     assert "at learning rate 0.8 for 1 epoch" in out
+    # The test's five networks train side by side: one line an epoch.
     assert out.count("epoch 2: loss=") == 1
-    assert out.count("epoch 1: loss=") == 6
+    assert out.count("epoch 1: loss=") == 2
 
 
 @trajectory
@@ -873,15 +874,21 @@ def test_the_shadow_test_trains_faster_with_mini_batches(estimator, monkeypatch)
     from sgdselect._support import SHADOW_LEARNING_RATE_FACTOR
 
     calls = []
-    original = _trainer.Trainer.train
 
-    def recorded(self, X, Y, layout, targets, state, batch_size, n_epochs, **kwargs):
-        calls.append((X.shape[1], self.learning_rate, n_epochs))
-        return original(
-            self, X, Y, layout, targets, state, batch_size, n_epochs, **kwargs
-        )
+    def recording(name):
+        original = getattr(_trainer.Trainer, name)
 
-    monkeypatch.setattr(_trainer.Trainer, "train", recorded)
+        def recorded(self, X, Y, layout, targets, states, batch_size, n_epochs, **kw):
+            n = 1 if name == "train" else len(states)
+            calls.append((X.shape[1], self.learning_rate, n_epochs, n))
+            return original(
+                self, X, Y, layout, targets, states, batch_size, n_epochs, **kw
+            )
+
+        monkeypatch.setattr(_trainer.Trainer, name, recorded)
+
+    recording("train")
+    recording("train_group")
     # Whatever the first network's cut, the test runs.
     monkeypatch.setattr(
         GDSupportSelector, "_needs_shadows", lambda self, state, grouping=None: True
@@ -898,23 +905,19 @@ def test_the_shadow_test_trains_faster_with_mini_batches(estimator, monkeypatch)
         factor = 1.0
     sel.fit(X, y)
     assert sel.shadow_importances_ is not None
-    # The first network on the 24 columns for 30 epochs, then 5 beside 5
-    # shadows of each.
+    # The first network on the 24 columns for 30 epochs, then 5 side by side
+    # beside 5 shadows of each.
     epochs = math.ceil(30 / factor)
-    assert calls == [(24, 0.1, 30)] + [(24 * 6, 0.1 * factor, epochs)] * 5
+    assert calls == [(24, 0.1, 30, 1), (24 * 6, 0.1 * factor, epochs, 5)]
 
 
 def test_a_shadow_network_that_diverges_says_so(monkeypatch):
     from sgdselect import _trainer
 
-    original = _trainer.Trainer.train
+    def diverging(self, *args, **kwargs):  # the networks of the shadow test
+        raise FloatingPointError("training diverged at epoch 3 (loss=nan).")
 
-    def diverging(self, X, *args, **kwargs):
-        if X.shape[1] > 24:  # a network of the shadow test
-            raise FloatingPointError("training diverged at epoch 3 (loss=nan).")
-        return original(self, X, *args, **kwargs)
-
-    monkeypatch.setattr(_trainer.Trainer, "train", diverging)
+    monkeypatch.setattr(_trainer.Trainer, "train_group", diverging)
     monkeypatch.setattr(
         SGDSupportSelector, "_needs_shadows", lambda self, state, grouping=None: True
     )
@@ -925,6 +928,39 @@ def test_a_shadow_network_that_diverges_says_so(monkeypatch):
     assert message.startswith("training diverged at epoch 3")
     assert "shadow test, which trained at learning rate 0.8" in message
     assert "lower learning_rate, or pass a numeric threshold" in message
+
+
+def test_networks_trained_side_by_side_diverge_as_one_alone_does():
+    # A network of a group that diverges raises the message of a lone one,
+    # naming the first epoch whose loss was not finite.
+    from sgdselect._network import Layout
+    from sgdselect._targets import encode_targets
+    from sgdselect._trainer import Trainer
+
+    X, y = probe_data()
+    trainer = Trainer.from_estimator(
+        SGDSupportSelector(learning_rate=1e8, max_grad_norm=None), "cpu"
+    )
+    targets, Y = encode_targets(y, "regression")
+    layout = Layout.for_features(X.shape[1], (16,), 1, True)
+    states = [trainer.fresh_state(layout, X, [0, k]) for k in range(3)]
+    with pytest.raises(FloatingPointError, match=r"training diverged at epoch 1 "):
+        trainer.train_group(X, Y, layout, targets, states, 4, 5)
+
+
+def test_the_shadow_test_gives_the_same_bits_on_two_threads(monkeypatch):
+    # Its networks are independent: on two threads (n_jobs=2) they train
+    # side by side to the very same importances as on one.
+    monkeypatch.setattr(
+        SGDSupportSelector, "_needs_shadows", lambda self, state, grouping=None: True
+    )
+    X, y = probe_data()
+    one = SGDSupportSelector(**{**FAST, "max_iter": 6}).fit(X, y)
+    two = SGDSupportSelector(**{**FAST, "max_iter": 6}, n_jobs=2).fit(X, y)
+    assert one.shadow_importances_ is not None
+    np.testing.assert_array_equal(one.shadow_importances_, two.shadow_importances_)
+    np.testing.assert_array_equal(one.feature_importances_, two.feature_importances_)
+    np.testing.assert_array_equal(one.pvalues_, two.pvalues_)
 
 
 @pytest.mark.parametrize(
