@@ -113,7 +113,8 @@ _COMMON_PARAMETERS = """
     early_stopping : bool, default=False
         Stop once the selected support has not changed, and the importances
         relative to the largest have moved by at most ``tol``, for
-        ``n_iter_no_change`` consecutive epochs.
+        ``n_iter_no_change`` consecutive epochs. The networks of
+        ``threshold="auto"``'s shadow test train for all their epochs.
     tol : float, default=1e-3
         Largest change of the relative importances that counts as still.
     n_iter_no_change : int, default=10

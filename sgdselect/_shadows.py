@@ -79,13 +79,13 @@ def fit_with_shadows(
     Returns the real columns' importances ``(n_networks, n_features)`` and
     the shadows' ``(n_networks, n_shadows)``, or None if training was
     interrupted. The networks train side by side, on ``trainer``'s threads
-    (:meth:`~sgdselect._trainer.Trainer.train_group`), and are then dropped:
-    the selector holds the network it trained without shadows, at its own
-    learning rate. With
-    ``groups`` (a :class:`~sgdselect._columns.Grouping`), the shadows
-    permute each decision's columns together and both importances are per
-    decision (the root mean square of its columns), ``ceil(100 /
-    n_decisions)`` shadows of each.
+    (:meth:`~sgdselect._trainer.Trainer.train_group`), for all their epochs
+    (no early stop), and are then dropped: the selector holds the network it
+    trained without shadows, at its own learning rate. With ``groups`` (a
+    :class:`~sgdselect._columns.Grouping`), the shadows permute each
+    decision's columns together and both importances are per decision (the
+    root mean square of its columns), ``ceil(100 / n_decisions)`` shadows of
+    each.
     """
     n_features = X.shape[1]
     n_copies = n_shadow_copies(n_features if groups is None else groups.n_decisions)

@@ -223,12 +223,13 @@ class Trainer:
     def train_group(
         self, X, Y, layout, targets, states, batch_size, n_epochs, interrupted_note=None
     ):
-        """Train the independent networks ``states`` in place, each for up to
+        """Train the independent networks ``states`` in place, each for
         ``n_epochs`` epochs on all of ``X`` from its own initialization, input
-        map and batch order: what a :meth:`train` of each would do, bit for
-        bit, as one group of the engine, which runs them on ``n_threads``
-        threads at once. Returns whether Ctrl-C cut it short; a network that
-        diverges raises as in :meth:`train`, once the others have trained."""
+        map and batch order: what a :meth:`train` of each without early
+        stopping would do, bit for bit, as one group of the engine, which
+        runs them on ``n_threads`` threads at once. Returns whether Ctrl-C
+        cut it short; a network that diverges raises as in :meth:`train`,
+        once the others have trained."""
         n = len(states)
         engine = self.engine(X, Y, layout, targets.loss, batch_size)
         weight_decay = self.weight_decay_for(X.shape[0])
