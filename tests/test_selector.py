@@ -954,9 +954,21 @@ def test_the_shadow_test_gives_the_same_bits_on_two_threads(monkeypatch):
     monkeypatch.setattr(
         SGDSupportSelector, "_needs_shadows", lambda self, state, grouping=None: True
     )
+    from sgdselect import _engine
+
+    groups = []
+    epoch = _engine.CPUEngine.epoch
+
+    def recorded(self):
+        groups.append((len(self.blocks), self.n_threads))
+        return epoch(self)
+
+    monkeypatch.setattr(_engine.CPUEngine, "epoch", recorded)
     X, y = probe_data()
     one = SGDSupportSelector(**{**FAST, "max_iter": 6}).fit(X, y)
     two = SGDSupportSelector(**{**FAST, "max_iter": 6}, n_jobs=2).fit(X, y)
+    # The first network alone, then the test's five side by side, each fit.
+    assert set(groups) == {(1, 1), (5, 1), (1, 2), (5, 2)}
     assert one.shadow_importances_ is not None
     np.testing.assert_array_equal(one.shadow_importances_, two.shadow_importances_)
     np.testing.assert_array_equal(one.feature_importances_, two.feature_importances_)
