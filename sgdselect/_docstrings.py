@@ -34,27 +34,34 @@ AUTO_THRESHOLD_NOTES = """
     column can pass the bar by chance. The same holds when there is no
     clear gap and the weakest feature standing out is less than 4 robust
     standard deviations above the median. ``fit`` then tests the features:
-    it trains 5 fresh networks (same parameters), each on ``X`` with the
-    same shadows appended: copies of every column with their rows permuted,
+    it trains 3 rounds of 5 fresh networks (same parameters), each on ``X``
+    with shadows appended: copies of every column with their rows permuted,
     which keep each column's distribution and lose its relation to the
-    target, ``ceil(100 / n_features)`` per column (at least 100). Each
-    column, real or shadow, is scored by its geometric mean importance over
-    the networks; a feature's p-value (``pvalues_``) is the upper tail of a
-    normal law fitted to the shadows' scores (their median, and the spread
-    of their upper tail). A feature is kept when its p-value is at most
-    0.01 and passes the Benjamini-Hochberg step at a false discovery rate
-    of 0.2. ``feature_importances_`` is then the geometric mean over the 5
+    target, ``ceil(100 / n_features)`` per column (at least 100), the same
+    shadows in the 5 networks of a round and a fresh draw of them in each
+    round. A feature is scored by its geometric mean importance over the 15
+    networks, a shadow by its geometric mean over its round's 5; a
+    feature's p-value (``pvalues_``) is the upper tail of a normal law
+    fitted to the scores of all the rounds' shadows (their median, and the
+    spread of their upper tail). A feature is kept when its p-value is at
+    most 0.01 and passes the Benjamini-Hochberg step at a false discovery
+    rate of 0.2. The rounds make the selection stable: on a small table the
+    networks fit the shadows' chance relations to ``y``, so one draw of the
+    shadows moves the features' scores, and a rerun with another seed kept
+    other columns (docs/benchmarks/archive/shadow_rounds.md).
+    ``feature_importances_`` is then the geometric mean over the 15
     networks, ``shadow_importances_`` holds the shadows', and ``coefs_``
-    stays the network trained without them. With mini-batches the 5 train at
-    4 times ``learning_rate``, at most 0.8 (or ``learning_rate`` where that
-    is higher): SGD's pull on the columns that carry nothing grows with the
-    learning rate, and the shadows fall further below the features that
-    hold. They train for as many times fewer epochs (``max_iter`` times
-    ``learning_rate`` over their rate, rounded up): as long as the first
-    network in learning rate times steps. This costs 5 more fits (in all,
-    5/4 of the first network's steps at the defaults), each on
-    ``(1 + ceil(100 / n_features)) * n_features`` columns held in memory
-    beside ``X``; ``partial_fit`` and warm-started fits do not do it. If
+    stays the network trained without them. With mini-batches the 15 train
+    at 4 times ``learning_rate``, at most 0.8 (or ``learning_rate`` where
+    that is higher): SGD's pull on the columns that carry nothing grows
+    with the learning rate, and the shadows fall further below the features
+    that hold. They train for as many times fewer epochs (``max_iter``
+    times ``learning_rate`` over their rate, rounded up): as long as the
+    first network in learning rate times steps. This costs 15 more fits (in
+    all, 15/4 of the first network's steps at the defaults), each on
+    ``(1 + ceil(100 / n_features)) * n_features`` columns (one round's
+    held in memory beside ``X`` at a time); ``partial_fit`` and
+    warm-started fits do not do it. If
     no feature passes, the network learned nothing about ``y`` that a
     shuffled column does not give: it keeps the most important feature and
     warns that the fit found nothing.
@@ -272,13 +279,16 @@ ATTRIBUTES = """
     importances_history_ : ndarray of shape (n_epochs, n_features)
         The same norms recorded after every epoch: the second phase of
         training, where the irrelevant columns shrink, made visible.
-    shadow_importances_ : ndarray of shape (n_networks, n_shadows) or None
+    shadow_importances_ : ndarray of shape (n_rounds, n_networks, n_shadows) or None
         Importances of the shadows (copies of the columns with their rows
         permuted, ``ceil(100 / n_features)`` per column, at least 100 in all)
         in each network trained beside them, when ``threshold="auto"`` found
-        its cut weak and tested the features; then ``feature_importances_``
-        is the geometric mean over those networks; every other fitted
-        attribute comes from the network trained without them. None otherwise.
+        its cut weak and tested the features: 3 rounds of 5 networks, each
+        round with its own draw of the shadows (shadow ``j`` of one round is
+        another permutation than shadow ``j`` of the next). Then
+        ``feature_importances_`` is the geometric mean over all those
+        networks; every other fitted attribute comes from the network trained
+        without them. None otherwise.
     pvalues_ : ndarray of shape (n_features,) or None
         The p-values of that test (see Notes), None where it did not run.
         With ``threshold="auto"`` the selection is then the features that

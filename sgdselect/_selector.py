@@ -39,7 +39,7 @@ from sgdselect._preprocessing import (
     validate_training_input,
     validate_training_X_y,
 )
-from sgdselect._shadows import fit_with_shadows
+from sgdselect._shadows import fit_with_shadows, rounds_of_networks
 from sgdselect._support import (
     auto_fell_back,
     auto_needs_shadows,
@@ -409,7 +409,8 @@ class _BaseSupportSelector(SelectorMixin, BaseEstimator):
                 message = (
                     "threshold='auto' found no feature standing out: none beat "
                     "the permuted copies of the columns in "
-                    f"{len(self.shadow_importances_)} networks. Either y does "
+                    f"{rounds_of_networks(self.shadow_importances_)}. Either y "
+                    "does "
                     "not depend on X or training did not fit it (see "
                     "loss_curve_; train longer or with a larger learning_rate)."
                     " The one feature kept is a fall-back, not a finding; or "

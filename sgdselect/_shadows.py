@@ -2,9 +2,9 @@
 
 A shadow is a copy of a column with its rows permuted: it keeps the column's
 distribution and loses any relation to the target. When ``threshold="auto"``
-finds its cut too weak to stand on its own, the selector trains several
-fresh networks on ``X`` with the same shadows appended, and tests each
-feature against them (the test itself is
+finds its cut too weak to stand on its own, the selector trains rounds of
+fresh networks on ``X`` with shadows appended (the same in a round, drawn
+anew for each), and tests each feature against them (the test itself is
 :func:`sgdselect._support.shadow_pvalues` and
 :func:`sgdselect._support.shadow_support`).
 """
@@ -17,6 +17,7 @@ from sgdselect._network import Layout
 from sgdselect._support import (
     MIN_SHADOWS,
     SHADOW_NETWORKS,
+    SHADOW_ROUNDS,
     late_mean,
     shadow_epochs,
     shadow_learning_rate,
@@ -26,6 +27,18 @@ from sgdselect._support import (
 def n_shadow_copies(n_features, min_shadows=MIN_SHADOWS):
     """Shadows per column: enough for at least ``min_shadows`` in all."""
     return max(1, -(-min_shadows // n_features))
+
+
+def rounds_of_networks(shadow_importances):
+    """The networks of a shadow test, in words, from its shadows'
+    importances ``(n_rounds, n_networks, n_shadows)``: "3 rounds of 5
+    networks" (one round: "5 networks")."""
+    shape = np.shape(shadow_importances)
+    n_rounds, n_networks = (1, *shape[:1]) if len(shape) == 2 else shape[:2]
+    networks = f"{n_networks} network{'' if n_networks == 1 else 's'}"
+    if n_rounds == 1:
+        return networks
+    return f"{n_rounds} rounds of {networks}"
 
 
 def with_shadows(X, rng, n_copies=1, groups=None):
@@ -62,23 +75,28 @@ def fit_with_shadows(
     n_epochs,
     *,
     seed,
+    n_rounds=SHADOW_ROUNDS,
     n_networks=SHADOW_NETWORKS,
     groups=None,
 ):
-    """Train ``n_networks`` fresh networks on ``X`` with the same shadows of
-    every column appended (permuted by ``[seed, 1]``); network ``k`` is
-    drawn from ``[seed, k]``, at the learning rate of
-    :func:`sgdselect._support.shadow_learning_rate` for the epochs of
+    """Train ``n_rounds`` rounds of ``n_networks`` fresh networks on ``X``
+    with shadows of every column appended, the same shadows in every network
+    of a round, other shadows in each round. Round 0's shadows are permuted
+    by ``[seed, 1]`` and its network ``k`` drawn from ``[seed, k]``; round
+    ``r > 0`` appends ``r`` to both. The networks train at the learning rate
+    of :func:`sgdselect._support.shadow_learning_rate` for the epochs of
     :func:`sgdselect._support.shadow_epochs` (``n_epochs`` at the first
-    network's rate). The same shadows in every network make a shadow's
-    mean over the networks comparable with a feature's (the test of
+    network's rate). The same shadows in every network of a round make a
+    shadow's mean over them comparable with a feature's; the rounds keep
+    one draw of the shadows from deciding the features' scores (the test of
     :func:`sgdselect._support.shadow_pvalues`). ``X`` is the data the
     networks read (through the rank map, if any): a shadow of a ranked
     column is the ranked shadow of the raw column.
 
-    Returns the real columns' importances ``(n_networks, n_features)`` and
-    the shadows' ``(n_networks, n_shadows)``, or None if training was
-    interrupted. The networks train side by side, on ``trainer``'s threads
+    Returns the real columns' importances ``(n_rounds, n_networks,
+    n_features)`` and the shadows' ``(n_rounds, n_networks, n_shadows)``, or
+    None if training was interrupted. A round's networks train side by
+    side, on ``trainer``'s threads
     (:meth:`~sgdselect._trainer.Trainer.train_group`), for all their epochs
     (no early stop), and are then dropped: the selector holds the network it
     trained without shadows, at its own learning rate. With ``groups`` (a
@@ -100,8 +118,9 @@ def fit_with_shadows(
     trainer = replace(trainer, learning_rate=rate)
     if trainer.verbose:
         print(
-            "threshold='auto': the cut is weak; training "
-            f"{n_networks} networks beside {n_copies} permuted "
+            f"threshold='auto': the cut is weak; training {n_rounds} "
+            f"round{'' if n_rounds == 1 else 's'} of {n_networks} networks, "
+            f"each round beside its own {n_copies} permuted "
             f"{'copy' if n_copies == 1 else 'copies'} of every column, to "
             "test the features against" + note
         )
@@ -111,29 +130,46 @@ def fit_with_shadows(
         layout.sizes[-1],
         layout.input_squares,
     )
-    X_aug = _augmented(X, np.random.default_rng([seed, 1]), n_copies, groups)
-    states = [trainer.fresh_state(aug, X_aug, [seed, k]) for k in range(n_networks)]
-    try:
-        interrupted = trainer.train_group(
-            X_aug,
-            Y,
-            aug,
-            targets,
-            states,
-            batch_size,
-            epochs,
-            interrupted_note="the selector keeps the network trained "
-            "without shadows, and the cut of its outlier and gap rules",
-        )
-    except FloatingPointError as exc:
-        raise FloatingPointError(
-            f"{exc} This was a network of threshold='auto''s shadow test, "
-            f"which trained at learning rate {rate:g}; lower "
-            "learning_rate, or pass a numeric threshold or max_features "
-            "to skip the test."
-        ) from exc
-    if interrupted:
-        return None
+    importances, shadows = [], []
+    for r in range(n_rounds):
+        tail = [] if r == 0 else [r]
+        X_aug = _augmented(X, np.random.default_rng([seed, 1, *tail]), n_copies, groups)
+        states = [
+            trainer.fresh_state(aug, X_aug, [seed, k, *tail]) for k in range(n_networks)
+        ]
+        if trainer.verbose and n_rounds > 1:
+            print(f"shadow test, round {r + 1} of {n_rounds}")
+        try:
+            interrupted = trainer.train_group(
+                X_aug,
+                Y,
+                aug,
+                targets,
+                states,
+                batch_size,
+                epochs,
+                interrupted_note="the selector keeps the network trained "
+                "without shadows, and the cut of its outlier and gap rules",
+            )
+        except FloatingPointError as exc:
+            raise FloatingPointError(
+                f"{exc} This was a network of threshold='auto''s shadow test, "
+                f"which trained at learning rate {rate:g}; lower "
+                "learning_rate, or pass a numeric threshold or max_features "
+                "to skip the test."
+            ) from exc
+        if interrupted:
+            return None
+        del X_aug
+        real, copies = _read(states, n_features, n_copies, groups)
+        importances.append(real)
+        shadows.append(copies)
+    return np.array(importances), np.array(shadows)
+
+
+def _read(states, n_features, n_copies, groups=None):
+    """The real columns' and the shadows' importances in each trained
+    network of a round (their late means), per decision with ``groups``."""
     importances, shadows = [], []
     for state in states:
         late = late_mean(state.history)

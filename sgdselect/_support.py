@@ -38,10 +38,17 @@ AUTO_FLOOR = 1.5
 # (auto_needs_shadows): at least this many, so that their median and upper
 # tail, the law the features are tested against, are read from enough draws.
 MIN_SHADOWS = 100
-# Networks trained beside the same shadows: the test scores each column by
-# its mean over them, so that one network's initialization does not decide
-# the selection (docs/benchmarks/real_tables.md).
+# Networks trained beside the same shadows (one round of the test): the test
+# scores each column by its mean over them, so that one network's
+# initialization does not decide the selection (docs/benchmarks/real_tables.md).
 SHADOW_NETWORKS = 5
+# Rounds of the test, each with its own draw of the shadows and its own
+# networks. On a table of a few hundred rows the networks fit the shadows'
+# chance relations to the target, so one draw of the shadows moves the
+# features' importances themselves; the test scores a feature over every
+# round, and a rerun with another seed keeps nearly the same columns.
+# Chosen in docs/benchmarks/archive/shadow_rounds.md.
+SHADOW_ROUNDS = 3
 # With mini-batches, the networks of the shadow test train at this many times
 # the learning rate: SGD's pull on the columns that carry nothing grows with
 # learning_rate / batch_size, so the shadows fall further below the features
@@ -183,11 +190,13 @@ def shadow_epochs(n_epochs, learning_rate, rate):
 
 
 def network_mean(importances):
-    """The geometric mean over networks (rows) of each column's importance,
-    the score :func:`shadow_pvalues` tests: each network's initialization
-    gives a column a random norm that training moves from, a draw the mean
-    of the logarithms averages away."""
-    values = np.atleast_2d(np.asarray(importances, dtype=np.float64))
+    """The geometric mean over networks of each column's importance, the
+    score :func:`shadow_pvalues` tests: ``importances`` is ``(n_networks,
+    n_columns)`` or ``(n_rounds, n_networks, n_columns)`` (every network of
+    every round counts alike). Each network's initialization gives a column
+    a random norm that training moves from, a draw the mean of the
+    logarithms averages away."""
+    values = _by_network(importances)
     mean = np.exp(_mean_logs(values))
     # A column at zero in a network (a constant one) stays at zero.
     mean[(values <= 0).any(axis=0)] = 0.0
@@ -197,19 +206,20 @@ def network_mean(importances):
 def shadow_pvalues(importances, shadow_importances, tail=SHADOW_TAIL):
     """Per-feature p-values of the test against shadows.
 
-    ``importances`` is ``(n_networks, n_features)`` and ``shadow_importances``
-    ``(n_networks, n_shadows)``: the networks were trained on the same
-    columns and the same shadows (copies of the columns with their rows
-    permuted), each from its own initialization. Each column, real or
-    shadow, is scored by its mean log-importance over the networks, which
-    averages away the initialization's noise that a single network's ranks
-    carry. A feature's p-value is the upper tail of a normal law fitted to
-    the shadows' scores: centred on their median, with the spread of their
-    upper tail (median to the ``tail`` quantile), the side a feature must
-    clear. The upper tail, not the standard deviation: the columns of a
-    table differ in kind (rare levels of a category train to far smaller
-    norms than numbers), which widens the shadows' lower side and would
-    hide every feature behind it.
+    ``importances`` is ``(n_rounds, n_networks, n_features)`` and
+    ``shadow_importances`` ``(n_rounds, n_networks, n_shadows)`` (a 2-D pair
+    is one round): the networks of a round were trained on the same columns
+    and the same shadows (copies of the columns with their rows permuted),
+    each from its own initialization; each round drew its own shadows. A
+    feature is scored by its mean log-importance over every network of
+    every round; a shadow by its mean over the networks of its round, and
+    the shadows of all rounds are pooled. A feature's p-value is the upper
+    tail of a normal law fitted to the shadows' scores: centred on their
+    median, with the spread of their upper tail (median to the ``tail``
+    quantile), the side a feature must clear. The upper tail, not the
+    standard deviation: the columns of a table differ in kind (rare levels
+    of a category train to far smaller norms than numbers), which widens
+    the shadows' lower side and would hide every feature behind it.
 
     The p-value is never below the share of shadows that score at least as
     high as the feature: the normal law only extrapolates beyond the
@@ -218,15 +228,22 @@ def shadow_pvalues(importances, shadow_importances, tail=SHADOW_TAIL):
     extreme tail, which on a table of hundreds of noise columns lets the
     Benjamini-Hochberg step admit several of them.
 
-    A feature independent of the target is exchangeable with its shadows,
-    so its score is one more draw from their law; the normal tail is an
-    approximation to that law, whose calibration (the share of permuted
-    probes kept, and the noise columns kept on wide synthetic tables) is
-    measured in ``docs/benchmarks/real_tables.md`` and
+    A feature independent of the target is, within a round, exchangeable
+    with that round's shadows of its column, so its score in one round is
+    one more draw from their law; its mean over the rounds (the same rows,
+    other shadows beside it) spreads no wider than one draw, so pooling the
+    rounds errs on the side of keeping fewer such columns, while a real
+    feature's score no longer hangs on one draw of the shadows. The normal
+    tail is an approximation to that law, whose calibration (the share of
+    permuted probes kept, and the noise columns kept on wide synthetic
+    tables) is measured in ``docs/benchmarks/real_tables.md`` and
     ``docs/benchmarks/recovery.md``.
     """
-    imp = _mean_logs(importances)
-    shadows = np.sort(_mean_logs(shadow_importances))
+    imp = _mean_logs(_by_network(importances))
+    shadows = np.asarray(shadow_importances, dtype=np.float64)
+    if shadows.ndim < 3:
+        shadows = np.atleast_2d(shadows)[None]
+    shadows = np.sort(np.concatenate([_mean_logs(one) for one in shadows]))
     centre = np.median(shadows)
     spread = (np.quantile(shadows, tail) - centre) / ndtri(tail)
     # Shadows that all scored alike (nothing trained) give no scale: a
@@ -278,6 +295,16 @@ def _logs(importances):
     positive float."""
     values = np.atleast_2d(np.asarray(importances, dtype=np.float64))
     return np.log(np.maximum(values, np.finfo(np.float64).tiny))
+
+
+def _by_network(importances):
+    """``importances`` as ``(networks, columns)``: a round's networks, or
+    every round's (``(n_rounds, n_networks, n_columns)``) one after the
+    other."""
+    values = np.asarray(importances, dtype=np.float64)
+    if values.ndim > 2:
+        values = values.reshape(-1, values.shape[-1])
+    return np.atleast_2d(values)
 
 
 def _mean_logs(importances):

@@ -879,13 +879,18 @@ def _column_remedy(text):
 
 
 def _text_report(args, selector, X, kept, elapsed):
+    from sgdselect._shadows import rounds_of_networks
+
     task = selector.task_
     if task == "classification":
         task += f", {len(selector.classes_)} classes"
     shadows = selector.shadow_importances_
     against = ""
     if shadows is not None:
-        against = ", tested against {} x {} shadows".format(*shadows.shape)
+        against = (
+            f", tested against {shadows.shape[-1]} shadows in "
+            f"{rounds_of_networks(shadows)}"
+        )
     kinds = _describe_columns(X)
     head = (
         f"{args.data}: {X.shape[0]} rows, {X.shape[1]} features"

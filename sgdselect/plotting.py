@@ -7,6 +7,8 @@ imported when a function of this module is called, not when ``sgdselect`` is.
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from sgdselect._shadows import rounds_of_networks
+
 __all__ = ["plot_cv_map", "plot_importance_history", "plot_importances"]
 
 # Colors: selected or relevant features stand out, the rest is grey.
@@ -136,10 +138,9 @@ def plot_importances(selector, *, feature_names=None, support=None, ax=None):
             None,
             "auto",
         ):
-            networks, n_shadows = np.shape(shadows)
             label = (
-                f"threshold ({threshold:.3g}, tested against {networks} x "
-                f"{n_shadows} shadows)"
+                f"threshold ({threshold:.3g}, tested against "
+                f"{np.shape(shadows)[-1]} shadows in {rounds_of_networks(shadows)})"
             )
         handles.append(
             ax.axhline(

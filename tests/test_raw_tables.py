@@ -450,8 +450,9 @@ def test_shadow_test_is_per_original_column():
         warnings.simplefilter("ignore", UserWarning)
         selector.fit(frame, y)
     assert selector.pvalues_.shape == (2,)
-    # ceil(100 / 2) shadows of each of the 2 columns, per network.
-    assert selector.shadow_importances_.shape == (5, 100)
+    # ceil(100 / 2) shadows of each of the 2 columns, per network, in 3 rounds
+    # of 5 networks.
+    assert selector.shadow_importances_.shape == (3, 5, 100)
 
 
 # ------------------------------------------------------------ what is selected

@@ -710,10 +710,10 @@ def test_auto_trains_beside_shadows_when_nothing_stands_out():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         sel = SGDSupportSelector(random_state=0).fit(X, y)
-    # 24 columns: 5 shadows of each, 120 per network, 5 networks; the network
-    # reported is the one trained without them (below); the importances are
-    # the geometric mean over the five.
-    assert sel.shadow_importances_.shape == (5, 120)
+    # 24 columns: 5 shadows of each, 120 per network, 3 rounds of 5 networks;
+    # the network reported is the one trained without them (below); the
+    # importances are the geometric mean over the fifteen.
+    assert sel.shadow_importances_.shape == (3, 5, 120)
     assert sel.pvalues_.shape == (24,)
     # p-values in [0, 1]: 1 at or under the lowest shadow (every shadow
     # scores as high), 0 where the normal tail underflows.
@@ -785,13 +785,17 @@ def test_verbose_says_when_it_trains_beside_shadows(capsys):
     X, y = probe_data()
     SGDSupportSelector(verbose=2, **{**FAST, "max_iter": 2}).fit(X, y)
     out = capsys.readouterr().out
-    assert "training 5 networks beside 5 permuted copies of every" in out
+    assert (
+        "training 3 rounds of 5 networks, each round beside its own 5 permuted "
+        "copies of every column" in out
+    )
     # At 4 times the learning rate, the test's networks train for a quarter
     # of the epochs, rounded up: one.
     assert "at learning rate 0.8 for 1 epoch" in out
-    # The test's five networks train side by side: one line an epoch.
+    # A round's five networks train side by side: one line an epoch.
     assert out.count("epoch 2: loss=") == 1
-    assert out.count("epoch 1: loss=") == 2
+    assert out.count("epoch 1: loss=") == 1 + 3
+    assert "shadow test, round 3 of 3" in out
 
 
 @trajectory
@@ -905,10 +909,10 @@ def test_the_shadow_test_trains_faster_with_mini_batches(estimator, monkeypatch)
         factor = 1.0
     sel.fit(X, y)
     assert sel.shadow_importances_ is not None
-    # The first network on the 24 columns for 30 epochs, then 5 side by side
-    # beside 5 shadows of each.
+    # The first network on the 24 columns for 30 epochs, then 3 rounds of 5
+    # side by side beside 5 shadows of each.
     epochs = math.ceil(30 / factor)
-    assert calls == [(24, 0.1, 30, 1), (24 * 6, 0.1 * factor, epochs, 5)]
+    assert calls == [(24, 0.1, 30, 1)] + [(24 * 6, 0.1 * factor, epochs, 5)] * 3
 
 
 def test_a_shadow_network_that_diverges_says_so(monkeypatch):
@@ -967,7 +971,7 @@ def test_the_shadow_test_gives_the_same_bits_on_two_threads(monkeypatch):
     X, y = probe_data()
     one = SGDSupportSelector(**{**FAST, "max_iter": 6}).fit(X, y)
     two = SGDSupportSelector(**{**FAST, "max_iter": 6}, n_jobs=2).fit(X, y)
-    # The first network alone, then the test's five side by side, each fit.
+    # The first network alone, then each round's five side by side, each fit.
     assert set(groups) == {(1, 1), (5, 1), (1, 2), (5, 2)}
     assert one.shadow_importances_ is not None
     np.testing.assert_array_equal(one.shadow_importances_, two.shadow_importances_)
@@ -1033,6 +1037,31 @@ def test_shadow_pvalues_never_below_the_shadows_own_count():
     np.testing.assert_allclose(p, np.arange(10, 0, -1) / 1000)
     # Beyond the largest shadow, the normal tail alone.
     assert shadow_pvalues([[shadows.max() * 10]], [shadows])[0] < 1e-4
+
+
+def test_shadow_pvalues_pool_the_rounds_shadows_and_average_the_features():
+    # Each round draws its own shadows, so shadow j of one round and shadow j
+    # of another are different columns: the rounds' shadows are pooled, not
+    # averaged slot by slot. Two rounds of one network, whose shadows take
+    # the same values (logs -1, -0.8, ..., 1) in opposite orders: pooled,
+    # their law is one round's (median 0, 0.9 quantile 0.8); averaged slot
+    # by slot they would all sit at 0, and any feature above 0 would pass.
+    from sgdselect._support import network_mean, shadow_pvalues
+
+    logs = np.linspace(-1, 1, 11)
+    shadows = np.exp([[logs], [logs[::-1]]])  # (rounds, networks, shadows)
+    # At log 0.5 in both rounds: 6 of the 22 pooled shadows score as high.
+    np.testing.assert_allclose(
+        shadow_pvalues(np.exp([[[0.5]], [[0.5]]]), shadows), [3 / 11]
+    )
+    # A feature's score is its mean over every network of every round: at
+    # e^2 in one round and e^1.2 in the other it sits at 1.6, above every
+    # shadow, where the normal tail reads 1 - Phi(2 * 1.2816) = 0.005187.
+    features = np.exp([[[2.0]], [[1.2]]])
+    np.testing.assert_allclose(
+        shadow_pvalues(features, shadows), [0.0051871], rtol=1e-4
+    )
+    np.testing.assert_allclose(network_mean(features), [np.exp(1.6)])
 
 
 def test_benjamini_hochberg_and_the_shadow_support():

@@ -1,0 +1,257 @@
+"""Rounds of the shadow test, each with its own draw of the shadows: how many
+rounds, of how many networks, and for how many epochs, on the real tables.
+
+    cd benchmarks/archive
+    PYTHONPATH=../.. python shadow_rounds_check.py fit ROUNDS EPOCH_FACTOR TABLES OUTDIR
+    PYTHONPATH=../.. python shadow_rounds_check.py page OUT.md LABEL=OUTDIR ...
+
+``fit``: for each table of ``real_table_suite(random_state=0)`` named in
+TABLES (comma-separated) and seeds 0-4, ``SGDSupportSelector
+(random_state=seed)`` at its defaults, its shadow test trained with ROUNDS
+rounds of 5 networks (``fit_with_shadows(n_rounds=ROUNDS, n_networks=5)``:
+round ``r``'s shadows and networks are those the package draws, so the
+first R rounds and first K networks of each are exactly the test with
+``n_rounds=R, n_networks=K``), each network for EPOCH_FACTOR times the
+epochs :func:`sgdselect._support.shadow_epochs` gives (rounded up). It
+stores, per fit, the selection, the time, and every column's importances in
+each network (``OUTDIR/<table>_<seed>.npz``). One thread; two processes at
+once, so times are not compared here (``docs/benchmarks/real_tables.md``
+times the defaults).
+
+``page``: the rule of ``threshold="auto"`` as shipped (the gate, the
+p-value with its count floor, p <= 0.01 and Benjamini-Hochberg at 0.2,
+:func:`sgdselect._support.shadow_pvalues` over rounds) applied to the first
+R rounds of K networks of each fit, for several R x K, and the downstream
+score of ``docs/benchmarks/real_tables.md`` (5-fold HistGradientBoosting on
+the real columns kept), beside Boruta's figures from that page's json. It
+writes the page.
+"""
+
+import glob
+import itertools
+import json
+import math
+import os
+import sys
+import time
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
+
+N_NETWORKS = 5
+# The rounds x networks read from each fit (at most the ROUNDS of the fit).
+VARIANTS = [(1, 5), (2, 3), (3, 2), (2, 5), (3, 3), (3, 4), (3, 5), (4, 5), (5, 5)]
+
+
+def fit(n_rounds, epoch_factor, tables, out):
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    import sgdselect._selector as selector_module
+    import sgdselect._shadows as shadows_module
+    from sgdselect import SGDSupportSelector
+    from sgdselect.datasets import real_table_suite
+
+    torch.set_num_threads(1)
+    threadpool_limits(1)
+    os.makedirs(out, exist_ok=True)
+    epochs = shadows_module.shadow_epochs
+    shadows_module.shadow_epochs = lambda n_epochs, learning_rate, rate: max(
+        1, math.ceil(round(epochs(n_epochs, learning_rate, rate) * epoch_factor, 6))
+    )
+    original = shadows_module.fit_with_shadows
+    captured = {}
+
+    def shadow_step(*args, **kwargs):
+        kwargs.update(n_rounds=n_rounds, n_networks=N_NETWORKS)
+        captured["r"] = original(*args, **kwargs)
+        return captured["r"]
+
+    selector_module.fit_with_shadows = shadow_step
+    for case in real_table_suite(0, names=tables):
+        for seed in range(5):
+            captured.clear()
+            start = time.perf_counter()
+            sel = SGDSupportSelector(random_state=seed).fit(case.X, case.y)
+            elapsed = time.perf_counter() - start
+            imp, sh = captured.get("r") or (np.zeros(0), np.zeros(0))
+            np.savez(
+                os.path.join(out, f"{case.name}_{seed}.npz"),
+                support=sel.get_support(),
+                time=elapsed,
+                imp=imp,
+                sh=sh,
+                probe=case.probe_mask,
+            )
+            print(case.name, seed, round(elapsed, 1), flush=True)
+
+
+def _selections(source, cases, n_rounds, n_networks):
+    """{table: [mask of the columns kept, per seed]} with the first
+    ``n_rounds`` rounds of ``n_networks`` networks of each fit, or None if
+    a fit has fewer."""
+    from sgdselect._support import network_mean, shadow_pvalues, shadow_support
+
+    out = {}
+    for path in sorted(glob.glob(os.path.join(source, "*.npz"))):
+        name = os.path.basename(path)[:-4].rsplit("_", 1)[0]
+        if name not in cases:
+            continue
+        z = np.load(path)
+        if z["imp"].size:
+            if z["imp"].shape[0] < n_rounds:
+                return None
+            imp = z["imp"][:n_rounds, :n_networks]
+            sh = z["sh"][:n_rounds, :n_networks]
+            mask = shadow_support(network_mean(imp), shadow_pvalues(imp, sh))
+        else:  # the first network's cut was clear: no test
+            mask = z["support"]
+        out.setdefault(name, []).append(mask)
+    return out
+
+
+def page(out, sources):
+    from sklearn.ensemble import (
+        HistGradientBoostingClassifier,
+        HistGradientBoostingRegressor,
+    )
+    from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
+
+    from sgdselect.datasets import real_table_suite
+
+    cases = {c.name: c for c in real_table_suite(0)}
+    repo = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    with open(os.path.join(repo, "docs", "benchmarks", "real_tables.json")) as fh:
+        real = json.load(fh)["results"]
+    scores = {}
+
+    def downstream(case, mask):
+        key = (case.name, tuple(np.flatnonzero(mask)))
+        if key not in scores:
+            if not mask.any():
+                scores[key] = real["refs"][case.name]["none"]
+            else:
+                regression = case.task == "regression"
+                model = (
+                    HistGradientBoostingRegressor
+                    if regression
+                    else HistGradientBoostingClassifier
+                )(random_state=0)
+                cv = (KFold if regression else StratifiedKFold)(
+                    5, shuffle=True, random_state=0
+                )
+                scores[key] = cross_val_score(
+                    model, case.X[:, mask], case.y, cv=cv
+                ).mean()
+        return scores[key]
+
+    def jaccard(sets):
+        pairs = [
+            1.0 if not (a | b) else len(a & b) / len(a | b)
+            for a, b in itertools.combinations(sets, 2)
+        ]
+        return float(np.mean(pairs))
+
+    def boruta_sets(name):
+        sets = []
+        for key, f in sorted(real["fits"].items()):
+            table, method, _ = key.split("|")
+            if table == name and method == "Boruta":
+                kept = np.zeros(cases[name].X.shape[1], dtype=bool)
+                kept[f["selected"]] = True
+                sets.append(set(np.flatnonzero(kept & ~cases[name].probe_mask)))
+        return sets
+
+    rows, cells, labels = [], {}, []
+    names = None
+    for item in sources:
+        label, _, source = item.partition("=")
+        times = [float(np.load(p)["time"]) for p in glob.glob(f"{source}/*.npz")]
+        for n_rounds, n_networks in VARIANTS:
+            loaded = _selections(source, cases, n_rounds, n_networks)
+            if loaded is None:
+                continue
+            tag = f"{label}, {n_rounds} x {n_networks}"
+            labels.append(tag)
+            names = [n for n in cases if n in loaded] if names is None else names
+            probes = offered = 0
+            table_scores, table_jaccard = [], []
+            for name in names:
+                case = cases[name]
+                masks = loaded[name]
+                probes += sum(int((m & case.probe_mask).sum()) for m in masks)
+                offered += len(masks) * int(case.probe_mask.sum())
+                reals = [m & ~case.probe_mask for m in masks]
+                score = np.mean([downstream(case, m) for m in reals])
+                jac = jaccard([set(np.flatnonzero(m)) for m in reals])
+                table_scores.append(score)
+                table_jaccard.append(jac)
+                n_real = np.mean([m.sum() for m in reals])
+                cells[tag, name] = f"{n_real:.1f} / {score:.3f} / {jac:.2f}"
+            rows.append(
+                f"| {label} | {n_rounds} x {n_networks} | {n_rounds * n_networks} "
+                f"| {probes} of {offered} ({100 * probes / offered:.2f}%) "
+                f"| {np.mean(table_scores):.4f} | {np.mean(table_jaccard):.3f} |"
+            )
+        rows.append(
+            f"| ({label}: fits of {sum(times) / 5:.0f} s per seed, "
+            "every round trained) | | | | | |"
+        )
+    boruta_jac = {name: jaccard(boruta_sets(name)) for name in names}
+    boruta_score = {
+        name: np.mean(
+            [
+                f["downstream"]
+                for k, f in real["fits"].items()
+                if k.startswith(f"{name}|Boruta|")
+            ]
+        )
+        for name in names
+    }
+    lines = [
+        "# Rounds of the shadow test",
+        "",
+        "Written by `benchmarks/archive/shadow_rounds_check.py` (see its docstring"
+        " and `benchmarks/archive/README.md`). The shadow test of"
+        ' `threshold="auto"` trained as R rounds of K networks, each round'
+        " beside its own draw of the shadows (a feature scored over every network"
+        " of every round, the rounds' shadows pooled:"
+        " `sgdselect._support.shadow_pvalues`), on the real tables of"
+        " `real_table_suite(random_state=0)` (" + str(len(names)) + " tables),"
+        " seeds 0-4. Each fit trained its rounds once; a row reads its first R"
+        " rounds of the first K networks, which is exactly the test with"
+        " `n_rounds=R, n_networks=K`. The first network (and so the gate) is the"
+        " same in every row; 1 x 5 is the test before rounds. The downstream"
+        " score is that of `docs/benchmarks/real_tables.md`; Boruta's figures"
+        " are from that page's json (seeds 0-4; ames 0-1).",
+        "",
+        "| epochs of the test | rounds x networks | networks | probes kept"
+        " | mean downstream | mean Jaccard over seeds |",
+        "|---|---|---|---|---|---|",
+        *rows,
+        f"| Boruta (real_tables.json) | | | "
+        f"| {np.mean(list(boruta_score.values())):.4f}"
+        f" | {np.mean(list(boruta_jac.values())):.3f} |",
+        "",
+        "Per table: *real columns kept / downstream / Jaccard* (means over the seeds).",
+        "",
+        "| table | " + " | ".join(labels) + " | Boruta |",
+        "|---|" + "---|" * (len(labels) + 1),
+    ]
+    for name in names:
+        lines.append(
+            f"| {name} | "
+            + " | ".join(cells[tag, name] for tag in labels)
+            + f" | {boruta_score[name]:.3f} / {boruta_jac[name]:.2f} |"
+        )
+    with open(out, "w") as fh:
+        fh.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "fit":
+        fit(int(sys.argv[2]), float(sys.argv[3]), sys.argv[4].split(","), sys.argv[5])
+    else:
+        page(sys.argv[2], sys.argv[3:])
