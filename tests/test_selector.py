@@ -952,6 +952,47 @@ def test_networks_trained_side_by_side_diverge_as_one_alone_does():
         trainer.train_group(X, Y, layout, targets, states, 4, 5)
 
 
+def test_each_round_of_the_shadow_test_draws_its_own_shadows(monkeypatch):
+    # Round 0 is the one-round test bit for bit; round 1 trains beside
+    # another draw of the shadows (and other networks), so its importances
+    # differ from round 0's, real columns and shadows alike.
+    from sgdselect import _shadows
+    from sgdselect._network import Layout
+    from sgdselect._shadows import fit_with_shadows
+    from sgdselect._targets import encode_targets
+    from sgdselect._trainer import Trainer
+
+    drawn = []
+    augmented = _shadows._augmented
+
+    def recorded(*args, **kwargs):
+        drawn.append(augmented(*args, **kwargs))
+        return drawn[-1]
+
+    monkeypatch.setattr(_shadows, "_augmented", recorded)
+
+    X, y = probe_data()
+    trainer = Trainer.from_estimator(SGDSupportSelector(), "cpu")
+    targets, Y = encode_targets(y, "regression")
+    layout = Layout.for_features(X.shape[1], (16,), 1, True)
+    args = (trainer, X, Y, layout, targets, 4, 8)
+    one = fit_with_shadows(*args, seed=3, n_rounds=1, n_networks=2)
+    two = fit_with_shadows(*args, seed=3, n_rounds=2, n_networks=2)
+    assert one[0].shape == (1, 2, 24) and one[1].shape == (1, 2, 120)
+    assert two[0].shape == (2, 2, 24) and two[1].shape == (2, 2, 120)
+    np.testing.assert_array_equal(two[0][0], one[0][0])
+    np.testing.assert_array_equal(two[1][0], one[1][0])
+    assert not np.isclose(two[0][1], two[0][0]).any()
+    assert not np.isclose(two[1][1], two[1][0]).any()
+    # The rounds' data: the same real columns, each column's shadows
+    # permuted anew (the same values, other rows).
+    first, second = drawn[-2:]
+    np.testing.assert_array_equal(first[:, :24], second[:, :24])
+    for k in range(24, first.shape[1]):
+        assert not np.array_equal(first[:, k], second[:, k])
+        np.testing.assert_array_equal(np.sort(first[:, k]), np.sort(second[:, k]))
+
+
 def test_the_shadow_test_gives_the_same_bits_on_two_threads(monkeypatch):
     # Its networks are independent: on two threads (n_jobs=2) they train
     # side by side to the very same importances as on one.
