@@ -34,13 +34,13 @@ AUTO_THRESHOLD_NOTES = """
     column can pass the bar by chance. The same holds when there is no
     clear gap and the weakest feature standing out is less than 4 robust
     standard deviations above the median. ``fit`` then tests the features:
-    it trains 3 rounds of 5 fresh networks (same parameters), each on ``X``
+    it trains 3 rounds of 3 fresh networks (same parameters), each on ``X``
     with shadows appended: copies of every column with their rows permuted,
     which keep each column's distribution and lose its relation to the
     target, ``ceil(100 / n_features)`` per column (at least 100), the same
-    shadows in the 5 networks of a round and a fresh draw of them in each
-    round. A feature is scored by its geometric mean importance over the 15
-    networks, a shadow by its geometric mean over its round's 5; a
+    shadows in the 3 networks of a round and a fresh draw of them in each
+    round. A feature is scored by its geometric mean importance over the 9
+    networks, a shadow by its geometric mean over its round's 3; a
     feature's p-value (``pvalues_``) is the upper tail of a normal law
     fitted to the scores of all the rounds' shadows (their median, and the
     spread of their upper tail). A feature is kept when its p-value is at
@@ -49,16 +49,16 @@ AUTO_THRESHOLD_NOTES = """
     networks fit the shadows' chance relations to ``y``, so one draw of the
     shadows moves the features' scores, and a rerun with another seed kept
     other columns (docs/benchmarks/archive/shadow_rounds.md).
-    ``feature_importances_`` is then the geometric mean over the 15
+    ``feature_importances_`` is then the geometric mean over the 9
     networks, ``shadow_importances_`` holds the shadows', and ``coefs_``
-    stays the network trained without them. With mini-batches the 15 train
+    stays the network trained without them. With mini-batches the 9 train
     at 4 times ``learning_rate``, at most 0.8 (or ``learning_rate`` where
     that is higher): SGD's pull on the columns that carry nothing grows
     with the learning rate, and the shadows fall further below the features
     that hold. They train for as many times fewer epochs (``max_iter``
     times ``learning_rate`` over their rate, rounded up): as long as the
-    first network in learning rate times steps. This costs 15 more fits (in
-    all, 15/4 of the first network's steps at the defaults), each on
+    first network in learning rate times steps. This costs 9 more fits (in
+    all, 9/4 of the first network's steps at the defaults), each on
     ``(1 + ceil(100 / n_features)) * n_features`` columns (one round's
     held in memory beside ``X`` at a time); ``partial_fit`` and
     warm-started fits do not do it. If
@@ -283,7 +283,7 @@ ATTRIBUTES = """
         Importances of the shadows (copies of the columns with their rows
         permuted, ``ceil(100 / n_features)`` per column, at least 100 in all)
         in each network trained beside them, when ``threshold="auto"`` found
-        its cut weak and tested the features: 3 rounds of 5 networks, each
+        its cut weak and tested the features: 3 rounds of 3 networks, each
         round with its own draw of the shadows (shadow ``j`` of one round is
         another permutation than shadow ``j`` of the next). Then
         ``feature_importances_`` is the geometric mean over all those

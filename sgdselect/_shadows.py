@@ -31,8 +31,8 @@ def n_shadow_copies(n_features, min_shadows=MIN_SHADOWS):
 
 def rounds_of_networks(shadow_importances):
     """The networks of a shadow test, in words, from its shadows'
-    importances ``(n_rounds, n_networks, n_shadows)``: "3 rounds of 5
-    networks" (one round: "5 networks")."""
+    importances ``(n_rounds, n_networks, n_shadows)``: "3 rounds of 3
+    networks" (one round: "3 networks")."""
     shape = np.shape(shadow_importances)
     n_rounds, n_networks = (1, *shape[:1]) if len(shape) == 2 else shape[:2]
     networks = f"{n_networks} network{'' if n_networks == 1 else 's'}"

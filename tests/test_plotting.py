@@ -98,7 +98,7 @@ def test_plot_importances_says_when_the_cut_is_against_shadows():
     fitted = SGDSupportSelector(max_iter=30, random_state=0).fit(X, y)
     assert fitted.shadow_importances_ is not None
     labels = [t.get_text() for t in plot_importances(fitted).get_legend().get_texts()]
-    assert labels[2].endswith("tested against 108 shadows in 3 rounds of 5 networks)")
+    assert labels[2].endswith("tested against 108 shadows in 3 rounds of 3 networks)")
 
 
 def test_plot_importances_support_names_and_ax(selector):

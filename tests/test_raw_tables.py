@@ -451,8 +451,8 @@ def test_shadow_test_is_per_original_column():
         selector.fit(frame, y)
     assert selector.pvalues_.shape == (2,)
     # ceil(100 / 2) shadows of each of the 2 columns, per network, in 3 rounds
-    # of 5 networks.
-    assert selector.shadow_importances_.shape == (3, 5, 100)
+    # of 3 networks.
+    assert selector.shadow_importances_.shape == (3, 3, 100)
 
 
 # ------------------------------------------------------------ what is selected
