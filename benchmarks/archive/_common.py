@@ -449,3 +449,61 @@ def rows_page_main(doc, out, quick_name, run, report):
         os.path.join("/tmp", f"sgdselect-{quick_name}-quick.md") if args.quick else out
     )
     write_page(report(rows, wall, quick, machine), out, wall)
+
+
+def jaccard(sets):
+    """Mean Jaccard similarity over all pairs of ``sets`` (two empty sets
+    count as 1), as ``docs/benchmarks/real_tables.md`` reports it."""
+    import itertools
+
+    import numpy as np
+
+    pairs = [
+        1.0 if not (a | b) else len(a & b) / len(a | b)
+        for a, b in itertools.combinations(sets, 2)
+    ]
+    return float(np.mean(pairs))
+
+
+def real_table_scorer():
+    """The cases of ``real_table_suite(random_state=0)`` by name, the results
+    of ``docs/benchmarks/real_tables.json``, and ``downstream(case, mask)``:
+    the score that page gives the columns of ``mask`` (5-fold
+    HistGradientBoosting; the constant model's score where none is kept),
+    cached per set of columns."""
+    import numpy as np
+    from sklearn.ensemble import (
+        HistGradientBoostingClassifier,
+        HistGradientBoostingRegressor,
+    )
+    from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
+
+    from sgdselect.datasets import real_table_suite
+
+    cases = {c.name: c for c in real_table_suite(0)}
+    page = os.path.join(os.path.dirname(REPO), "docs", "benchmarks", "real_tables.json")
+    with open(page) as fh:
+        real = json.load(fh)["results"]
+    scores = {}
+
+    def downstream(case, mask):
+        key = (case.name, tuple(np.flatnonzero(mask)))
+        if key not in scores:
+            if not mask.any():
+                scores[key] = real["refs"][case.name]["none"]
+            else:
+                regression = case.task == "regression"
+                model = (
+                    HistGradientBoostingRegressor
+                    if regression
+                    else HistGradientBoostingClassifier
+                )(random_state=0)
+                cv = (KFold if regression else StratifiedKFold)(
+                    5, shuffle=True, random_state=0
+                )
+                scores[key] = cross_val_score(
+                    model, case.X[:, mask], case.y, cv=cv
+                ).mean()
+        return scores[key]
+
+    return cases, real, downstream

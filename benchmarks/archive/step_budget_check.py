@@ -29,7 +29,6 @@ each OUTDIR; it writes the page.
 """
 
 import glob
-import itertools
 import os
 import sys
 import time
@@ -92,49 +91,9 @@ def fit(ref, out, names=None):
 
 
 def page(out, folders):
-    import json
+    from _common import jaccard, real_table_scorer
 
-    from sklearn.ensemble import (
-        HistGradientBoostingClassifier,
-        HistGradientBoostingRegressor,
-    )
-    from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
-
-    from sgdselect.datasets import real_table_suite
-
-    cases = {c.name: c for c in real_table_suite(0)}
-    repo = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-    with open(os.path.join(repo, "docs", "benchmarks", "real_tables.json")) as fh:
-        real = json.load(fh)["results"]
-    scores = {}
-
-    def downstream(case, mask):
-        key = (case.name, tuple(np.flatnonzero(mask)))
-        if key not in scores:
-            if not mask.any():
-                scores[key] = real["refs"][case.name]["none"]
-            else:
-                regression = case.task == "regression"
-                model = (
-                    HistGradientBoostingRegressor
-                    if regression
-                    else HistGradientBoostingClassifier
-                )(random_state=0)
-                cv = (KFold if regression else StratifiedKFold)(
-                    5, shuffle=True, random_state=0
-                )
-                scores[key] = cross_val_score(
-                    model, case.X[:, mask], case.y, cv=cv
-                ).mean()
-        return scores[key]
-
-    def jaccard(sets):
-        pairs = [
-            1.0 if not (a | b) else len(a & b) / len(a | b)
-            for a, b in itertools.combinations(sets, 2)
-        ]
-        return float(np.mean(pairs))
-
+    cases, real, downstream = real_table_scorer()
     boruta = {
         name: np.mean(
             [
