@@ -38,6 +38,13 @@ _REDUCE = {"reassoc", "contract"}
 
 _LINEAR, _RELU, _TANH = 0, 1, 2
 _SQUARED, _LOG = 0, 1
+# Batches of at most this many rows (one chunk) clip by the first layers'
+# gradient norm read from c x c Gram matrices (_gram_scales), then write the
+# step itself, A.T @ (step * G), and subtract it in one flat pass
+# (_step_first_layers): the d x h gradient is never read back to be clipped.
+# Larger batches sum their chunks' gradients first. Measured with
+# benchmarks/step_ab.py.
+_GRAM_ROWS = 8
 
 # Rational approximation of tanh on [-7.9, 7.9] (Eigen's float32 kernel),
 # accurate to a few float32 ulps. Unlike libm's tanh it is branch-free
@@ -422,6 +429,27 @@ def _group_scales(gW1, gb1, gW2, gb2, h, lrs, clip, active, step):
 
 
 @njit(cache=True, nogil=True, error_model="numpy", fastmath=_REDUCE)
+def _later_layers_update(b1, params, gb1, gW2, gb2, w2_off, b2_off, lrs, wds, step, h):
+    """The SGD step of the first-layer biases and the second layers (the
+    first-layer weights: ``_group_update`` or ``_step_first_layers``)."""
+    for m in range(lrs.shape[0]):
+        st = np.float32(step[m])
+        if st == 0.0:
+            continue
+        de = np.float32(1.0 - lrs[m] * wds[m])
+        bias, gbias = b1[m * h : (m + 1) * h], gb1[m * h : (m + 1) * h]
+        for j in range(bias.shape[0]):
+            bias[j] -= st * gbias[j]
+        p = params[m]
+        k = gW2.shape[2]
+        for t in range(gW2.shape[1]):
+            for j in range(k):
+                p[w2_off + t * k + j] = p[w2_off + t * k + j] * de - st * gW2[m, t, j]
+        for j in range(k):
+            p[b2_off + j] -= st * gb2[m, j]
+
+
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=_REDUCE)
 def _group_update(
     W1, b1, params, gW1, gb1, gW2, gb2, w2_off, b2_off, lrs, wds, step, h
 ):
@@ -457,20 +485,102 @@ def _group_update(
                 grow = gW1[i][m * h : (m + 1) * h]
                 for j in range(row.shape[0]):
                     row[j] = row[j] * de - st * grow[j]
+    _later_layers_update(b1, params, gb1, gW2, gb2, w2_off, b2_off, lrs, wds, step, h)
+
+
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=_REDUCE)
+def _gram_scales(A, G, K, gb1, gW2, gb2, h, lrs, clip, active, step):
+    """``_group_scales`` for a batch of one chunk, whose first-layer gradient
+    ``A.T @ G`` is not written out: network ``m``'s part of its squared norm
+    is ``sum((A @ A.T) * (G_m @ G_m.T))``, from ``c x c`` Gram matrices
+    (``K``: ``c * c`` float32 scratch) instead of the ``d x h`` gradient."""
+    c, wide = G.shape
+    n_models = lrs.shape[0]
+    gram = K[: c * c].reshape(c, c)
+    # By hand: for a few rows, BLAS's call costs more than the sums.
+    for r in range(c):
+        ar = A[r]
+        for q in range(r, c):
+            aq = A[q]
+            t = np.float32(0.0)
+            for i in range(ar.shape[0]):
+                t += ar[i] * aq[i]
+            gram[r, q] = t
     for m in range(n_models):
-        st, de = np.float32(step[m]), decay[m]
-        if st == 0.0:
-            continue
-        bias, gbias = b1[m * h : (m + 1) * h], gb1[m * h : (m + 1) * h]
-        for j in range(bias.shape[0]):
-            bias[j] -= st * gbias[j]
-        p = params[m]
-        k = gW2.shape[2]
+        s = 0.0
+        for r in range(c):
+            gr = G[r][m * h : (m + 1) * h]
+            for q in range(r, c):
+                gq = G[q][m * h : (m + 1) * h]
+                t = 0.0
+                for j in range(h):
+                    t += gr[j] * gq[j]
+                s += t * gram[r, q] * (1.0 if q == r else 2.0)
+        seg = gb1[m * h : (m + 1) * h]
+        for j in range(seg.shape[0]):
+            s += seg[j] * seg[j]
         for t in range(gW2.shape[1]):
-            for j in range(k):
-                p[w2_off + t * k + j] = p[w2_off + t * k + j] * de - st * gW2[m, t, j]
-        for j in range(k):
-            p[b2_off + j] -= st * gb2[m, j]
+            for j in range(gW2.shape[2]):
+                s += gW2[m, t, j] * gW2[m, t, j]
+        for j in range(gb2.shape[1]):
+            s += gb2[m, j] * gb2[m, j]
+        step[m] = 0.0
+        if not active[m]:
+            continue
+        if not np.isfinite(s):
+            active[m] = False
+            continue
+        scale = 1.0
+        if clip > 0.0:
+            norm = np.sqrt(s)
+            if norm > clip:
+                scale = clip / (norm + 1e-6)
+        step[m] = lrs[m] * scale
+
+
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=True)
+def _scaled_rows(G, step, h, Gs):
+    """``Gs = step * G``, each network's columns by its step (zeros for a
+    network with step 0, whose ``G`` may not be finite)."""
+    for m in range(step.shape[0]):
+        st = np.float32(step[m])
+        for r in range(G.shape[0]):
+            g, out = G[r][m * h : (m + 1) * h], Gs[r][m * h : (m + 1) * h]
+            if st == 0.0:
+                out[:] = 0.0
+            else:
+                for j in range(h):
+                    out[j] = st * g[j]
+
+
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=_REDUCE)
+def _step_first_layers(W1, D, lrs, wds, step, h):
+    """``W1 = W1 * decay - D``, ``D`` the first layers' steps (``A.T @ Gs``),
+    each network's columns with its decay; a network with step 0 is left as
+    it is. Where every network decays alike (one network, or a seed group),
+    one flat loop over the whole matrix: a row's few columns are too short a
+    loop to vectorize."""
+    n_models = lrs.shape[0]
+    de_c = np.ones(W1.shape[1], np.float32)
+    uniform = True
+    first = np.float32(1.0 - lrs[0] * wds[0])
+    for m in range(n_models):
+        de = np.float32(1.0 - lrs[m] * wds[m]) if step[m] != 0.0 else np.float32(1.0)
+        de_c[m * h : (m + 1) * h] = de
+        uniform = uniform and step[m] != 0.0 and de == first
+    if uniform:
+        flat, d_flat = W1.reshape(-1), D.reshape(-1)
+        if first == 1.0:
+            for i in range(flat.shape[0]):
+                flat[i] -= d_flat[i]
+        else:
+            for i in range(flat.shape[0]):
+                flat[i] = flat[i] * first - d_flat[i]
+    else:
+        for i in range(W1.shape[0]):
+            row, drow = W1[i], D[i]
+            for c in range(row.shape[0]):
+                row[c] = row[c] * de_c[c] - drow[c]
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -539,6 +649,13 @@ def run_epoch_shared(data, net, group, direct, batch_size, chunk, stripe, share)
     tmp = np.empty((d, wide), np.float32)
     step = np.zeros(n_models, np.float64)
     use_direct = direct.shape[0] > 0
+    # A batch of at most _GRAM_ROWS rows, one chunk: see _GRAM_ROWS.
+    gram_step = (
+        share is None and not use_direct and batch_size <= min(chunk, _GRAM_ROWS)
+    )
+    K = np.empty(chunk * chunk, np.float32)
+    Gs = np.empty((chunk, wide), np.float32)
+    Af, Gf = A0[:0], G1[:0]
     W1s = np.empty((d, wide), np.float32)
     b1s = np.empty(wide, np.float32)
     totals = np.zeros(n_models)
@@ -599,7 +716,9 @@ def run_epoch_shared(data, net, group, direct, batch_size, chunk, stripe, share)
                     g2[:] = 0.0
                 _small_backward(H, lo, g2, W2, gW2[m], gb2[m], G, first)
             _act_grad(G, H, activation)
-            if first:
+            if gram_step:
+                Af, Gf = A, G
+            elif first:
                 np.dot(A.T, G, gW1)
             else:
                 np.dot(A.T, G, tmp)
@@ -619,10 +738,31 @@ def run_epoch_shared(data, net, group, direct, batch_size, chunk, stripe, share)
             if active[m] and not np.isfinite(step_loss[m]):
                 active[m] = False
                 losses[m] = step_loss[m]
-        _group_scales(gW1, gb1, gW2, gb2, h, lrs, clip, active, step)
-        _group_update(
-            W1, b1, params, gW1, gb1, gW2, gb2, w_off[1], b_off[1], lrs, wds, step, h
-        )
+        if gram_step:
+            _gram_scales(Af, Gf, K, gb1, gW2, gb2, h, lrs, clip, active, step)
+            _scaled_rows(Gf, step, h, Gs[: Gf.shape[0]])
+            np.dot(Af.T, Gs[: Gf.shape[0]], tmp)
+            _step_first_layers(W1, tmp, lrs, wds, step, h)
+            _later_layers_update(
+                b1, params, gb1, gW2, gb2, w_off[1], b_off[1], lrs, wds, step, h
+            )
+        else:
+            _group_scales(gW1, gb1, gW2, gb2, h, lrs, clip, active, step)
+            _group_update(
+                W1,
+                b1,
+                params,
+                gW1,
+                gb1,
+                gW2,
+                gb2,
+                w_off[1],
+                b_off[1],
+                lrs,
+                wds,
+                step,
+                h,
+            )
         for m in range(n_models):
             if active[m]:
                 totals[m] += step_loss[m] / batch_rows

@@ -101,6 +101,59 @@ def test_one_step_matches_autograd(loss, k, activation, squares):
     np.testing.assert_allclose(engine.get_params()[0], expected, rtol=1e-4, atol=1e-6)
 
 
+@pytest.mark.parametrize(
+    "lrs, wds",
+    [([0.3], [0.1]), ([0.3, 0.3], [0.1, 0.1]), ([0.3, 0.1], [0.1, 0.0])],
+    ids=["one", "alike", "unlike"],
+)
+@pytest.mark.parametrize("batch_size", [1, 4, 8])
+def test_small_batch_clipped_step_matches_autograd(lrs, wds, batch_size):
+    """At a few rows a batch, a block's step clips by a gradient norm read
+    from Gram matrices and never writes out the first-layer gradient
+    (_cpu_kernel._FUSED_ROWS): one step, clipped and decayed, is still
+    autograd's, for one network, a block whose networks decay alike (one
+    pass over the block) and one whose networks do not."""
+    X, Y, mean, inv = _problem("squared_error", 2, constant=1)
+    X, Y = X[:batch_size], Y[:batch_size]
+    layout = Layout.for_features(X.shape[1], (6,), 2, input_squares=True)
+    m = len(lrs)
+    rngs = [np.random.default_rng(s) for s in range(m)]
+    p0 = init_params(layout, rngs, activation="tanh", init_scale=1.0)
+    clip = 0.05
+    engine = _make(
+        CPUEngine,
+        X,
+        Y,
+        mean,
+        inv,
+        layout,
+        activation="tanh",
+        loss="squared_error",
+        batch_size=batch_size,
+        clip=clip,
+    )
+    engine.set_group(p0, lrs, wds, [np.arange(batch_size)] * m, rngs, shared=[(0, m)])
+    engine.epoch()
+
+    A0 = torch.tensor(network_inputs(X, mean, inv, _square_inv(inv)))
+    decays = np.zeros(layout.n_params)
+    for layer in range(layout.n_layers):
+        layout.weight(decays, layer)[...] = 1.0
+    for net in range(m):
+        P = torch.tensor(p0[net], dtype=torch.float64, requires_grad=True)
+        A = torch.tanh(A0 @ layout.weight(P, 0) + layout.bias(P, 0))
+        A = A @ layout.weight(P, 1) + layout.bias(P, 1)
+        ((A - torch.tensor(Y, dtype=torch.float64)) ** 2).mean().backward()
+        grad = P.grad.numpy()
+        norm = np.linalg.norm(grad)
+        assert norm > 2 * clip  # the clip binds
+        step = lrs[net] * clip / (norm + 1e-6)
+        expected = p0[net] * (1 - lrs[net] * wds[net] * decays) - step * grad
+        np.testing.assert_allclose(
+            engine.get_params()[net], expected, rtol=1e-4, atol=1e-6
+        )
+
+
 @pytest.mark.parametrize("loss, k", [("squared_error", 2), ("log_loss", 3)])
 @pytest.mark.parametrize("activation", ["relu", "tanh"])
 @pytest.mark.parametrize("label_noise", [0.0, 0.5])
