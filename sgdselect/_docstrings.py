@@ -31,9 +31,10 @@ AUTO_THRESHOLD_NOTES = """
     When at most one feature stands out, the cut is weak: typical of real
     data whose relevant features are many and of graded strength, where one
     strong column hides a dozen weaker ones, and of noise, whose largest
-    column can pass the bar by chance. The same holds whenever there is no
-    clear gap: outliers of a graded mass are tested, however far out; only
-    a clear gap stands alone. ``fit`` then tests the features:
+    column can pass the bar by chance. The same holds when there is no
+    clear gap and the weakest feature standing out is less than 6 robust
+    standard deviations above the median: a graded mass. ``fit`` then
+    tests the features:
     it trains 3 rounds of 3 fresh networks (same parameters), each on ``X``
     with shadows appended: copies of every column with their rows permuted,
     which keep each column's distribution and lose its relation to the
@@ -137,8 +138,8 @@ _COMMON_PARAMETERS = """
         yours wrong.
     threshold : str or float, default="auto"
         Importance cut. ``"auto"`` finds the gap between the features that
-        stand out and the shrunk mass, and where there is no clear gap (or
-        only one feature stands out), ``fit`` trains again beside
+        stand out and the shrunk mass, and where there is none (or what
+        stands out does so only marginally), ``fit`` trains again beside
         permuted copies of the columns and keeps the features that beat them
         all (see Notes); a float is an absolute cut;
         ``"mean"``, ``"median"`` and scaled words such as ``"1.5*mean"`` mean

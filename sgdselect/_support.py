@@ -34,6 +34,14 @@ AUTO_Z_BELOW_GAP = 4.0
 # at least AUTO_GAP times the features below it already.) Measured in
 # docs/benchmarks/archive/outlier_floor.md.
 AUTO_FLOOR = 1.5
+# Without a clear gap, the cut stands alone (no shadow test) only where every
+# feature standing out lies at least this many robust SDs above the median:
+# on the real tables, first networks without a clear gap had their weakest
+# outlier at most about 4 out, a graded mass that the shadow test settles
+# better and more steadily; a full-batch network's few strong features over
+# its tight mass lie far beyond it. Measured in
+# docs/benchmarks/archive/gate.md.
+AUTO_Z_ALONE = 6.0
 # Shadows trained beside the real columns when the cut is weak
 # (auto_needs_shadows): at least this many, so that their median and upper
 # tail, the law the features are tested against, are read from enough draws.
@@ -126,19 +134,24 @@ def auto_threshold(importances, z=AUTO_Z, gap=AUTO_GAP, z_below_gap=AUTO_Z_BELOW
 
 
 def auto_needs_shadows(
-    importances, z=AUTO_Z, gap=AUTO_GAP, z_below_gap=AUTO_Z_BELOW_GAP
+    importances,
+    z=AUTO_Z,
+    gap=AUTO_GAP,
+    z_below_gap=AUTO_Z_BELOW_GAP,
+    z_alone=AUTO_Z_ALONE,
 ):
     """Whether :func:`auto_threshold`'s cut is too weak to stand on its own,
-    so that shadows must settle it: at most one feature stands out, or the
-    importances show no clear gap (two groups, the upper at least ``gap``
-    times the lower).
+    so that shadows must settle it: at most one feature stands out, or there
+    is no clear gap (two groups, the upper at least ``gap`` times the lower)
+    and the weakest feature standing out lies within ``z_alone`` robust
+    standard deviations of the median.
 
     Both are shapes that real tables give where a graded mass of relevant
     features sits under one or a few strong ones (a count target with a
     dozen predictors), and that noise gives when its largest column passes
-    the outlier bar by chance: the cut alone would keep those few. Only a
-    clear gap, SGD's signature on a support it has found, stands alone;
-    outliers of a graded mass, however far out, are tested. Measured in
+    the outlier bar by chance: the cut alone would keep those few. A clear
+    gap, SGD's signature on a support it has found, stands alone, and so do
+    outliers far beyond a mass without one (``AUTO_Z_ALONE``). Measured in
     docs/benchmarks/archive/gate.md (what each first network showed on
     both suites) and docs/benchmarks/decision_rules.md.
     """
@@ -148,7 +161,11 @@ def auto_needs_shadows(
     logs = np.log(positive)
     if _count_standing_out(logs, z, gap, z_below_gap) <= 1:
         return True
-    return not _mass(logs, gap)[3]
+    median, spread, _, clear_gap = _mass(logs, gap)
+    if clear_gap:
+        return False
+    k = _count_outliers(logs, median, spread, z)
+    return not logs[k - 1] >= median + z_alone * spread
 
 
 def auto_fell_back(importances, z=AUTO_Z, gap=AUTO_GAP, pvalues=None):

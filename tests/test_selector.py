@@ -363,11 +363,11 @@ def _mass_with(tops, width=0.13):
         ((3.5,), True),  # one marginal outlier of a graded mass
         ((3.4, 3.6, 3.8), True),  # a few, all marginal
         ((3.5, 4.6, 5.2), True),  # the weakest kept would be marginal
-        ((4.6, 5.2, 5.8), True),  # all well out, but a graded mass: no gap
+        ((4.6, 5.2, 5.8), True),  # well out, but a graded mass: no gap
         ((60.0, 61.0), False),  # a clear gap (e^3 times the mass)
     ],
 )
-def test_auto_needs_shadows_unless_there_is_a_clear_gap(tops, needs):
+def test_auto_needs_shadows_when_what_stands_out_is_marginal(tops, needs):
     from sgdselect._support import AUTO_Z_BELOW_GAP, _otsu_split, auto_needs_shadows
 
     logs = _mass_with(tops)
@@ -382,6 +382,26 @@ def test_auto_needs_shadows_unless_there_is_a_clear_gap(tops, needs):
     split = _otsu_split(ordered)
     clear = ordered[split - 1] - ordered[split] >= np.log(1.5)
     assert clear == (max(tops, default=0) > 50)
+    assert auto_needs_shadows(np.exp(logs)) is needs
+
+
+@pytest.mark.parametrize(
+    "tops, needs", [((5.2, 5.6, 5.9), True), ((6.5, 7.0, 7.5), False)]
+)
+def test_auto_outliers_stand_alone_only_far_out_without_a_gap(tops, needs):
+    """Without a clear gap (a mass of 0.08 log-units per SD, so that features
+    6.5 SDs out are 1.7 times the median but not 1.5 times the mass's top),
+    outliers settle the cut alone only at AUTO_Z_ALONE robust SDs or more,
+    as a full-batch network's few strong features over its tight mass do;
+    closer, they are a graded mass's and shadows settle them."""
+    from sgdselect._support import AUTO_Z_ALONE, _mass, auto_needs_shadows
+
+    logs = np.sort(_mass_with(tops, width=0.08))[::-1]
+    median, spread, _, clear = _mass(logs, 1.5)
+    assert not clear
+    z = (logs[: len(tops)] - median) / spread
+    assert np.all(z > 3.0) and np.all(z >= AUTO_Z_ALONE) == (not needs)
+    assert np.all(z < AUTO_Z_ALONE) == needs
     assert auto_needs_shadows(np.exp(logs)) is needs
 
 
