@@ -561,12 +561,10 @@ def _step_first_layers(W1, D, lrs, wds, step, h):
     one flat loop over the whole matrix: a row's few columns are too short a
     loop to vectorize."""
     n_models = lrs.shape[0]
-    de_c = np.ones(W1.shape[1], np.float32)
-    uniform = True
     first = np.float32(1.0 - lrs[0] * wds[0])
+    uniform = True
     for m in range(n_models):
-        de = np.float32(1.0 - lrs[m] * wds[m]) if step[m] != 0.0 else np.float32(1.0)
-        de_c[m * h : (m + 1) * h] = de
+        de = np.float32(1.0 - lrs[m] * wds[m])
         uniform = uniform and step[m] != 0.0 and de == first
     if uniform:
         flat, d_flat = W1.reshape(-1), D.reshape(-1)
@@ -577,6 +575,12 @@ def _step_first_layers(W1, D, lrs, wds, step, h):
             for i in range(flat.shape[0]):
                 flat[i] = flat[i] * first - d_flat[i]
     else:
+        # Allocated only here: the step of one network or a seed group
+        # allocates nothing.
+        de_c = np.ones(W1.shape[1], np.float32)
+        for m in range(n_models):
+            if step[m] != 0.0:
+                de_c[m * h : (m + 1) * h] = np.float32(1.0 - lrs[m] * wds[m])
         for i in range(W1.shape[0]):
             row, drow = W1[i], D[i]
             for c in range(row.shape[0]):
