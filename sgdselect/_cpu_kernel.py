@@ -404,6 +404,18 @@ def _group_scales(gW1, gb1, gW2, gb2, h, lrs, clip, active, step):
         s = 0.0
         for c in range(m * h, (m + 1) * h):
             s += cols[c]
+        sq[m] = s
+    _clipped_steps(sq, gb1, gW2, gb2, h, lrs, clip, active, step)
+
+
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=_REDUCE)
+def _clipped_steps(sq, gb1, gW2, gb2, h, lrs, clip, active, step):
+    """Per network ``m``, from ``sq[m]``, its first-layer weights' squared
+    gradient norm: add the other parameters' squares, then set ``step[m]``
+    to the clipped step ``lr * scale`` (``active`` False instead where the
+    norm is not finite)."""
+    for m in range(lrs.shape[0]):
+        s = sq[m]
         seg = gb1[m * h : (m + 1) * h]
         for j in range(seg.shape[0]):
             s += seg[j] * seg[j]
@@ -413,7 +425,7 @@ def _group_scales(gW1, gb1, gW2, gb2, h, lrs, clip, active, step):
         for j in range(gb2.shape[1]):
             s += gb2[m, j] * gb2[m, j]
         sq[m] = s
-    for m in range(n_models):
+    for m in range(lrs.shape[0]):
         step[m] = 0.0
         if not active[m]:
             continue
@@ -506,6 +518,7 @@ def _gram_scales(A, G, K, gb1, gW2, gb2, h, lrs, clip, active, step):
             for i in range(ar.shape[0]):
                 t += ar[i] * aq[i]
             gram[r, q] = t
+    sq = np.zeros(n_models)
     for m in range(n_models):
         s = 0.0
         for r in range(c):
@@ -516,26 +529,8 @@ def _gram_scales(A, G, K, gb1, gW2, gb2, h, lrs, clip, active, step):
                 for j in range(h):
                     t += gr[j] * gq[j]
                 s += t * gram[r, q] * (1.0 if q == r else 2.0)
-        seg = gb1[m * h : (m + 1) * h]
-        for j in range(seg.shape[0]):
-            s += seg[j] * seg[j]
-        for t in range(gW2.shape[1]):
-            for j in range(gW2.shape[2]):
-                s += gW2[m, t, j] * gW2[m, t, j]
-        for j in range(gb2.shape[1]):
-            s += gb2[m, j] * gb2[m, j]
-        step[m] = 0.0
-        if not active[m]:
-            continue
-        if not np.isfinite(s):
-            active[m] = False
-            continue
-        scale = 1.0
-        if clip > 0.0:
-            norm = np.sqrt(s)
-            if norm > clip:
-                scale = clip / (norm + 1e-6)
-        step[m] = lrs[m] * scale
+        sq[m] = s
+    _clipped_steps(sq, gb1, gW2, gb2, h, lrs, clip, active, step)
 
 
 @njit(cache=True, nogil=True, error_model="numpy", fastmath=True)
