@@ -5,8 +5,9 @@ framework calls (autograd, an optimizer, a data loader) it costs about a
 millisecond of dispatch. Here one call runs every step of an epoch for every
 network of a group, in compiled code, with the forward pass, the backward pass,
 gradient clipping and the update written out by hand. Matrix products go to
-BLAS through ``np.dot``; everything else is plain loops over preallocated
-buffers, so the steady state allocates nothing.
+BLAS through ``np.dot``, except at a few rows a batch (``_FEW_ROWS``), where a
+BLAS call costs more than its arithmetic; everything else is plain loops over
+preallocated buffers, so the steady state allocates nothing.
 
 The engine (``_engine.py``) owns data layout, randomness and bookkeeping; this
 module only does arithmetic on arrays it is given. The epoch kernels take them
@@ -38,13 +39,15 @@ _REDUCE = {"reassoc", "contract"}
 
 _LINEAR, _RELU, _TANH = 0, 1, 2
 _SQUARED, _LOG = 0, 1
-# Batches of at most this many rows (one chunk) clip by the first layers'
-# gradient norm read from c x c Gram matrices (_gram_scales), then write the
-# step itself, A.T @ (step * G), and subtract it in one flat pass
-# (_step_first_layers): the d x h gradient is never read back to be clipped.
-# Larger batches sum their chunks' gradients first. Measured with
-# benchmarks/step_ab.py.
-_GRAM_ROWS = 8
+# Batches of at most this many rows (one chunk) train in
+# run_epoch_few_rows: the first layers are held transposed, one row of d
+# inputs per hidden unit, so that a step's products with its few rows run
+# along those long rows (a BLAS call for a product of 4 rows cost more than
+# its arithmetic), clip by the gradient norm read from c x c Gram matrices
+# (_gram_scales), and step each unit's row and read the next batch's
+# products from it while it is in cache (_step_units). Larger batches sum
+# their chunks' gradients first. Measured with benchmarks/step_ab.py.
+_FEW_ROWS = 8
 
 # Rational approximation of tanh on [-7.9, 7.9] (Eigen's float32 kernel),
 # accurate to a few float32 ulps. Unlike libm's tanh it is branch-free
@@ -443,7 +446,7 @@ def _clipped_steps(sq, gb1, gW2, gb2, h, lrs, clip, active, step):
 @njit(cache=True, nogil=True, error_model="numpy", fastmath=_REDUCE)
 def _later_layers_update(b1, params, gb1, gW2, gb2, w2_off, b2_off, lrs, wds, step, h):
     """The SGD step of the first-layer biases and the second layers (the
-    first-layer weights: ``_group_update`` or ``_step_first_layers``)."""
+    first-layer weights: ``_group_update`` or ``_step_units``)."""
     for m in range(lrs.shape[0]):
         st = np.float32(step[m])
         if st == 0.0:
@@ -549,37 +552,187 @@ def _scaled_rows(G, step, h, Gs):
 
 
 @njit(cache=True, nogil=True, error_model="numpy", fastmath=_REDUCE)
-def _step_first_layers(W1, D, lrs, wds, step, h):
-    """``W1 = W1 * decay - D``, ``D`` the first layers' steps (``A.T @ Gs``),
-    each network's columns with its decay; a network with step 0 is left as
-    it is. Where every network decays alike (one network, or a seed group),
-    one flat loop over the whole matrix: a row's few columns are too short a
-    loop to vectorize."""
-    n_models = lrs.shape[0]
-    first = np.float32(1.0 - lrs[0] * wds[0])
-    uniform = True
-    for m in range(n_models):
-        de = np.float32(1.0 - lrs[m] * wds[m])
-        uniform = uniform and step[m] != 0.0 and de == first
-    if uniform:
-        flat, d_flat = W1.reshape(-1), D.reshape(-1)
-        if first == 1.0:
-            for i in range(flat.shape[0]):
-                flat[i] -= d_flat[i]
-        else:
-            for i in range(flat.shape[0]):
-                flat[i] = flat[i] * first - d_flat[i]
-    else:
-        # Allocated only here: the step of one network or a seed group
-        # allocates nothing.
-        de_c = np.ones(W1.shape[1], np.float32)
+def _step_units(WT, A, Gs, lrs, wds, step, h, An, Hn):
+    """The first layers' SGD step, ``W1 = W1 * decay - A.T @ Gs``, on their
+    transposed rows (``WT``, one per hidden unit; ``Gs`` the step times the
+    gradient at the units, ``_scaled_rows``), and the next batch's products
+    ``Hn = An @ W1`` read from each row while it is in cache (``An`` may
+    have no rows; with no rows in ``A``, only the products). A network with
+    step 0 is left as it is.
+
+    Up to four rows of a batch a pass over a unit's row. Indexed, not
+    sliced, and in one function: a view or a call per row and unit cost as
+    much as the sums at d = 100."""
+    c, d = A.shape
+    cn = An.shape[0]
+    for j in range(WT.shape[0]):
+        m = j // h
+        if step[m] != 0.0:
+            de = np.float32(1.0 - lrs[m] * wds[m])
+            r = 0
+            while r < c:
+                if c - r >= 4:
+                    g0, g1, g2, g3 = Gs[r, j], Gs[r + 1, j], Gs[r + 2, j], Gs[r + 3, j]
+                    for i in range(d):
+                        WT[j, i] = WT[j, i] * de - (
+                            g0 * A[r, i]
+                            + g1 * A[r + 1, i]
+                            + g2 * A[r + 2, i]
+                            + g3 * A[r + 3, i]
+                        )
+                    r += 4
+                elif c - r >= 2:
+                    g0, g1 = Gs[r, j], Gs[r + 1, j]
+                    for i in range(d):
+                        WT[j, i] = WT[j, i] * de - (g0 * A[r, i] + g1 * A[r + 1, i])
+                    r += 2
+                else:
+                    g0 = Gs[r, j]
+                    for i in range(d):
+                        WT[j, i] = WT[j, i] * de - g0 * A[r, i]
+                    r += 1
+                # Later passes decay by 1, which leaves the bits as they are.
+                de = np.float32(1.0)
+        r = 0
+        while r < cn:
+            if cn - r >= 4:
+                s0 = s1 = s2 = s3 = np.float32(0.0)
+                for i in range(d):
+                    wi = WT[j, i]
+                    s0 += An[r, i] * wi
+                    s1 += An[r + 1, i] * wi
+                    s2 += An[r + 2, i] * wi
+                    s3 += An[r + 3, i] * wi
+                Hn[r, j], Hn[r + 1, j], Hn[r + 2, j], Hn[r + 3, j] = s0, s1, s2, s3
+                r += 4
+            elif cn - r >= 2:
+                s0 = s1 = np.float32(0.0)
+                for i in range(d):
+                    wi = WT[j, i]
+                    s0 += An[r, i] * wi
+                    s1 += An[r + 1, i] * wi
+                Hn[r, j], Hn[r + 1, j] = s0, s1
+                r += 2
+            else:
+                s0 = np.float32(0.0)
+                for i in range(d):
+                    s0 += An[r, i] * WT[j, i]
+                Hn[r, j] = s0
+                r += 1
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def pack_units(params, w_off, b_off, WT, b1):
+    """``pack_first_layer``'s wide matrix transposed: ``WT`` (n_models * h,
+    d), one row of inputs per hidden unit."""
+    wide, d = WT.shape
+    h = wide // params.shape[0]
+    for m in range(params.shape[0]):
+        W = params[m, w_off[0] : w_off[0] + d * h].reshape(d, h)
+        for j in range(h):
+            row = WT[m * h + j]
+            for i in range(d):
+                row[i] = W[i, j]
+        b1[m * h : (m + 1) * h] = params[m, b_off[0] : b_off[0] + h]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def unpack_units(WT, b1, w_off, b_off, params):
+    """Back from ``pack_units``'s rows into ``params``."""
+    wide, d = WT.shape
+    h = wide // params.shape[0]
+    for m in range(params.shape[0]):
+        W = params[m, w_off[0] : w_off[0] + d * h].reshape(d, h)
+        for i in range(d):
+            for j in range(h):
+                W[i, j] = WT[m * h + j, i]
+        params[m, b_off[0] : b_off[0] + h] = b1[m * h : (m + 1) * h]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def run_epoch_few_rows(data, net, group, batch_size):
+    """``run_epoch_shared`` for batches of at most ``_FEW_ROWS`` rows, one
+    chunk each (see ``_FEW_ROWS``): the same arithmetic, with the first
+    layers held transposed (``pack_units``), stepped row by row
+    (``_step_units``), and clipped by the norm of a gradient never written
+    out (``_gram_scales``). Each step reads the next batch's rows before it
+    steps, so that their products with the first layers come out of the
+    step's pass over them."""
+    X, Y, mean, inv_scale, sq_inv, y_shift, y_inv, order, noise = data
+    sizes, w_off, b_off, activation, loss, clip = net
+    params, lrs, wds, active, losses = group
+    n_models = params.shape[0]
+    d, h, k = sizes[0], sizes[1], sizes[2]
+    wide = n_models * h
+    WT = np.empty((wide, d), np.float32)
+    b1 = np.empty(wide, np.float32)
+    pack_units(params, w_off, b_off, WT, b1)
+    gb1 = np.empty(wide, np.float32)
+    gW2 = np.empty((n_models, h, k), np.float32)
+    gb2 = np.empty((n_models, k), np.float32)
+    step_loss = np.zeros(n_models)
+    # This batch's inputs and products, and the next batch's.
+    A0 = np.empty((batch_size, d), np.float32)
+    A1 = np.empty((batch_size, d), np.float32)
+    H0 = np.empty((batch_size, wide), np.float32)
+    H1 = np.empty((batch_size, wide), np.float32)
+    G1 = np.empty((batch_size, wide), np.float32)
+    Gs = np.empty((batch_size, wide), np.float32)
+    outb = np.empty((batch_size, k), np.float32)
+    G2 = np.empty((batch_size, k), np.float32)
+    K = np.empty(batch_size * batch_size, np.float32)
+    step = np.zeros(n_models, np.float64)
+    totals = np.zeros(n_models)
+    was_active = active.copy()
+    n_steps = 0
+    n = order.shape[0]
+    c = min(batch_size, n)
+    _gather(X, order[:c], mean, inv_scale, sq_inv, A0[:c])
+    # The first batch's products: a step of no rows.
+    _step_units(WT, A1[:0], Gs[:0], lrs, wds, step, h, A0[:c], H0[:c])
+    for start in range(0, n, batch_size):
+        stop = min(start + batch_size, n)
+        c = stop - start
+        rows = order[start:stop]
+        eps = noise[start:stop] if noise.shape[0] > 0 else noise
+        A, H, G = A0[:c], H0[:c], G1[:c]
+        o, g2 = outb[:c], G2[:c]
+        _bias_act(H, b1, activation)
         for m in range(n_models):
-            if step[m] != 0.0:
-                de_c[m * h : (m + 1) * h] = np.float32(1.0 - lrs[m] * wds[m])
-        for i in range(W1.shape[0]):
-            row, drow = W1[i], D[i]
-            for c in range(row.shape[0]):
-                row[c] = row[c] * de_c[c] - drow[c]
+            lo = m * h
+            W2 = params[m, w_off[1] : w_off[1] + h * k].reshape(h, k)
+            b2 = params[m, b_off[1] : b_off[1] + k]
+            _dense_small(H, lo, W2, b2, o)
+            step_loss[m] = _output_grad(o, Y, y_shift, y_inv, rows, eps, c, loss, g2)
+            if not active[m]:
+                g2[:] = 0.0
+            _small_backward(H, lo, g2, W2, gW2[m], gb2[m], G, True)
+        _act_grad(G, H, activation)
+        _column_sums(G, gb1, True)
+        for m in range(n_models):
+            if active[m] and not np.isfinite(step_loss[m]):
+                active[m] = False
+                losses[m] = step_loss[m]
+        _gram_scales(A, G, K, gb1, gW2, gb2, h, lrs, clip, active, step)
+        _scaled_rows(G, step, h, Gs[:c])
+        cn = min(batch_size, n - stop)
+        _gather(X, order[stop : stop + cn], mean, inv_scale, sq_inv, A1[:cn])
+        _step_units(WT, A, Gs[:c], lrs, wds, step, h, A1[:cn], H1[:cn])
+        _later_layers_update(
+            b1, params, gb1, gW2, gb2, w_off[1], b_off[1], lrs, wds, step, h
+        )
+        for m in range(n_models):
+            if active[m]:
+                totals[m] += step_loss[m] / c
+            elif was_active[m] and np.isnan(losses[m]):
+                losses[m] = np.inf  # diverged in its gradient, not its loss
+        n_steps += 1
+        A0, A1 = A1, A0
+        H0, H1 = H1, H0
+    unpack_units(WT, b1, w_off, b_off, params)
+    for m in range(n_models):
+        if active[m]:
+            losses[m] = totals[m] / max(n_steps, 1)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -603,6 +756,9 @@ def run_epoch_shared(data, net, group, direct, batch_size, chunk, stripe, share)
     function (see ``share``) and adds their gradients in the same order, so
     results do not depend on the number of threads.
 
+    Batches of at most ``_FEW_ROWS`` rows, one chunk each, outside a
+    multi-threaded step and ``direct``, train in ``run_epoch_few_rows``.
+
     ``direct`` (a float32 copy-free view of ``X``, or an empty array) is for
     full batches over all of ``X`` in its own order: chunks are then read in
     place instead of gathered, and the standardization is folded into the
@@ -617,6 +773,9 @@ def run_epoch_shared(data, net, group, direct, batch_size, chunk, stripe, share)
     over ``batch_rows``) goes to slot ``q`` of ``stack`` (from
     ``stripe_stack``) instead of into a step: the networks are only read.
     """
+    if share is None and direct.shape[0] == 0 and batch_size <= min(chunk, _FEW_ROWS):
+        run_epoch_few_rows(data, net, group, batch_size)
+        return
     X, Y, mean, inv_scale, sq_inv, y_shift, y_inv, order, noise = data
     sizes, w_off, b_off, activation, loss, clip = net
     params, lrs, wds, active, losses = group
@@ -648,13 +807,6 @@ def run_epoch_shared(data, net, group, direct, batch_size, chunk, stripe, share)
     tmp = np.empty((d, wide), np.float32)
     step = np.zeros(n_models, np.float64)
     use_direct = direct.shape[0] > 0
-    # A batch of at most _GRAM_ROWS rows, one chunk: see _GRAM_ROWS.
-    gram_step = (
-        share is None and not use_direct and batch_size <= min(chunk, _GRAM_ROWS)
-    )
-    K = np.empty(chunk * chunk, np.float32)
-    Gs = np.empty((chunk, wide), np.float32)
-    Af, Gf = A0[:0], G1[:0]
     W1s = np.empty((d, wide), np.float32)
     b1s = np.empty(wide, np.float32)
     totals = np.zeros(n_models)
@@ -715,9 +867,7 @@ def run_epoch_shared(data, net, group, direct, batch_size, chunk, stripe, share)
                     g2[:] = 0.0
                 _small_backward(H, lo, g2, W2, gW2[m], gb2[m], G, first)
             _act_grad(G, H, activation)
-            if gram_step:
-                Af, Gf = A, G
-            elif first:
+            if first:
                 np.dot(A.T, G, gW1)
             else:
                 np.dot(A.T, G, tmp)
@@ -737,31 +887,10 @@ def run_epoch_shared(data, net, group, direct, batch_size, chunk, stripe, share)
             if active[m] and not np.isfinite(step_loss[m]):
                 active[m] = False
                 losses[m] = step_loss[m]
-        if gram_step:
-            _gram_scales(Af, Gf, K, gb1, gW2, gb2, h, lrs, clip, active, step)
-            _scaled_rows(Gf, step, h, Gs[: Gf.shape[0]])
-            np.dot(Af.T, Gs[: Gf.shape[0]], tmp)
-            _step_first_layers(W1, tmp, lrs, wds, step, h)
-            _later_layers_update(
-                b1, params, gb1, gW2, gb2, w_off[1], b_off[1], lrs, wds, step, h
-            )
-        else:
-            _group_scales(gW1, gb1, gW2, gb2, h, lrs, clip, active, step)
-            _group_update(
-                W1,
-                b1,
-                params,
-                gW1,
-                gb1,
-                gW2,
-                gb2,
-                w_off[1],
-                b_off[1],
-                lrs,
-                wds,
-                step,
-                h,
-            )
+        _group_scales(gW1, gb1, gW2, gb2, h, lrs, clip, active, step)
+        _group_update(
+            W1, b1, params, gW1, gb1, gW2, gb2, w_off[1], b_off[1], lrs, wds, step, h
+        )
         for m in range(n_models):
             if active[m]:
                 totals[m] += step_loss[m] / batch_rows

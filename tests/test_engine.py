@@ -110,7 +110,7 @@ def test_one_step_matches_autograd(loss, k, activation, squares):
 def test_small_batch_clipped_step_matches_autograd(lrs, wds, batch_size):
     """At a few rows a batch, a block's step clips by a gradient norm read
     from Gram matrices and never writes out the first-layer gradient
-    (_cpu_kernel._FUSED_ROWS): one step, clipped and decayed, is still
+    (_cpu_kernel._FEW_ROWS): one step, clipped and decayed, is still
     autograd's, for one network, a block whose networks decay alike (one
     pass over the block) and one whose networks do not."""
     X, Y, mean, inv = _problem("squared_error", 2, constant=1)
