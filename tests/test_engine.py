@@ -192,6 +192,47 @@ def test_cpu_and_torch_engines_agree(loss, k, activation, label_noise, hidden, s
     np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-4)
 
 
+@pytest.mark.parametrize("batch_size", [3, 4])
+@pytest.mark.parametrize("n_features", [5, 1100])
+def test_few_rows_epochs_agree_with_torch(n_features, batch_size):
+    """At a few rows a batch, a group's epochs (the last batch short) end
+    where torch's do; at four rows a batch the step goes over blocks of
+    _cpu_kernel._UNIT_BLOCK inputs (1100: two whole blocks and a part)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(42, n_features)) * 2 + 0.5
+    Y = rng.normal(size=(42, 1)).astype(np.float32)
+    mean, inv = X.mean(0), 1 / X.std(0)
+    layout = Layout.for_features(n_features, (8,), 1)
+    rngs = [np.random.default_rng(s) for s in range(3)]
+    p0 = init_params(layout, rngs, activation="tanh", init_scale=1.0)
+    results = []
+    for cls in (CPUEngine, TorchEngine):
+        engine = _make(
+            cls,
+            X,
+            Y,
+            mean,
+            inv,
+            layout,
+            activation="tanh",
+            loss="squared_error",
+            batch_size=batch_size,
+            clip=1.0,
+        )
+        engine.set_group(
+            p0,
+            [0.05, 0.02, 0.1],
+            [0.0, 0.01, 0.0],
+            [np.arange(len(X))] * 3,
+            [np.random.default_rng(s) for s in range(3)],
+        )
+        losses = [engine.epoch() for _ in range(2)]
+        results.append((engine.get_params(), losses[-1]))
+    assert not np.allclose(results[0][0], p0, atol=1e-3)  # it trained
+    np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-4)
+
+
 def test_group_member_equals_lone_network():
     """A network trained inside a group ends exactly where it ends alone."""
     X, Y, mean, inv = _problem("squared_error", 1)
