@@ -34,6 +34,9 @@ CONFIGS = {
     # table, without and with its probes (314 and 628 columns, 2930 rows).
     "default_d314": ("sgd", 2930, 4, 11, 1, {"d": 314, "hidden": (16,)}),
     "default_d628": ("sgd", 2930, 4, 11, 1, {"d": 628, "hidden": (16,)}),
+    # Wide inputs at a few rows a batch (speed.md's d = 1000 rows, b = 4, 8).
+    "wide_b4": ("sgd", 4000, 4, 6, 1, {"d": 1000, "input_squares": False}),
+    "wide_b8": ("sgd", 4000, 8, 11, 1, {"d": 1000, "input_squares": False}),
 }
 
 
