@@ -24,6 +24,7 @@ HIDDEN = (64,)
 # name: (kind, n_rows, batch, epochs, n_jobs, extra kwargs)
 CONFIGS = {
     "b1": ("sgd", 2000, 1, 51, 1, {}),
+    "b4": ("sgd", 4000, 4, 41, 1, {}),
     "b8": ("sgd", 8000, 8, 41, 1, {}),
     "b64": ("sgd", 32000, 64, 31, 1, {}),
     "gd_j1": ("gd", 100_000, None, 13, 1, {}),
@@ -34,6 +35,9 @@ CONFIGS = {
     # table, without and with its probes (314 and 628 columns, 2930 rows).
     "default_d314": ("sgd", 2930, 4, 11, 1, {"d": 314, "hidden": (16,)}),
     "default_d628": ("sgd", 2930, 4, 11, 1, {"d": 628, "hidden": (16,)}),
+    # The defaults on a table of 150 columns (300 inputs, one block of
+    # _cpu_kernel._UNIT_BLOCK).
+    "default_d150": ("sgd", 4000, 4, 21, 1, {"d": 150, "hidden": (16,)}),
     # Wide inputs at a few rows a batch (speed.md's d = 1000 rows, b = 4, 8).
     "wide_b4": ("sgd", 4000, 4, 6, 1, {"d": 1000, "input_squares": False}),
     "wide_b8": ("sgd", 4000, 8, 11, 1, {"d": 1000, "input_squares": False}),
