@@ -641,24 +641,20 @@ def _step_units_4(WT, A, Gs, lrs, wds, step, h, An, Hn):
         for j in range(WT.shape[0]):
             m = j // h
             w = WT[j, i0:i1]
+            # A network with step 0 has Gs 0 (_scaled_rows): decayed by 1,
+            # its weights keep their bits.
+            de = (
+                np.float32(1.0 - lrs[m] * wds[m]) if step[m] != 0.0 else np.float32(1.0)
+            )
+            g0, g1, g2, g3 = Gs[0, j], Gs[1, j], Gs[2, j], Gs[3, j]
             s0 = s1 = s2 = s3 = np.float32(0.0)
-            if step[m] != 0.0:
-                de = np.float32(1.0 - lrs[m] * wds[m])
-                g0, g1, g2, g3 = Gs[0, j], Gs[1, j], Gs[2, j], Gs[3, j]
-                for i in range(w.shape[0]):
-                    wi = w[i] * de - (g0 * a0[i] + g1 * a1[i] + g2 * a2[i] + g3 * a3[i])
-                    w[i] = wi
-                    s0 += b0[i] * wi
-                    s1 += b1[i] * wi
-                    s2 += b2[i] * wi
-                    s3 += b3[i] * wi
-            else:
-                for i in range(w.shape[0]):
-                    wi = w[i]
-                    s0 += b0[i] * wi
-                    s1 += b1[i] * wi
-                    s2 += b2[i] * wi
-                    s3 += b3[i] * wi
+            for i in range(w.shape[0]):
+                wi = w[i] * de - (g0 * a0[i] + g1 * a1[i] + g2 * a2[i] + g3 * a3[i])
+                w[i] = wi
+                s0 += b0[i] * wi
+                s1 += b1[i] * wi
+                s2 += b2[i] * wi
+                s3 += b3[i] * wi
             Hn[0, j] += s0
             Hn[1, j] += s1
             Hn[2, j] += s2
