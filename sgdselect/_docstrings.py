@@ -35,37 +35,39 @@ AUTO_THRESHOLD_NOTES = """
     clear gap and the weakest feature standing out is less than 6 robust
     standard deviations above the median: a graded mass. ``fit`` then
     tests the features:
-    it trains 3 rounds of 3 fresh networks (same parameters), each on ``X``
+    it trains rounds of 3 fresh networks (same parameters), each on ``X``
     with shadows appended: copies of every column with their rows permuted,
     which keep each column's distribution and lose its relation to the
     target, ``ceil(100 / n_features)`` per column (at least 100), the same
     shadows in the 3 networks of a round and a fresh draw of them in each
-    round. A feature is scored by its geometric mean importance over the 9
-    networks, a shadow by its geometric mean over its round's 3; a
-    feature's p-value (``pvalues_``) is the upper tail of a normal law
+    round: 8 rounds where they fit in a fixed amount of training (rows times
+    columns with their shadows times epochs), fewer on larger tables, at
+    least 3. A feature is scored by its geometric mean importance over every
+    network of every round, a shadow by its geometric mean over its round's
+    3; a feature's p-value (``pvalues_``) is the upper tail of a normal law
     fitted to the scores of all the rounds' shadows (their median, and the
     spread of their upper tail). A feature is kept when its p-value is at
     most 0.01 and passes the Benjamini-Hochberg step at a false discovery
     rate of 0.2. The rounds make the selection stable: on a small table the
     networks fit the shadows' chance relations to ``y``, so one draw of the
     shadows moves the features' scores, and a rerun with another seed kept
-    other columns (docs/benchmarks/archive/shadow_rounds.md).
-    ``feature_importances_`` is then the geometric mean over the 9
-    networks, ``shadow_importances_`` holds the shadows', and ``coefs_``
-    stays the network trained without them. With mini-batches the 9 train
-    at 4 times ``learning_rate``, at most 0.8 (or ``learning_rate`` where
-    that is higher): SGD's pull on the columns that carry nothing grows
-    with the learning rate, and the shadows fall further below the features
-    that hold. They train for as many times fewer epochs (``max_iter``
-    times ``learning_rate`` over their rate, rounded up): as long as the
-    first network in learning rate times steps. This costs 9 more fits (in
-    all, 9/4 of the first network's steps at the defaults), each on
-    ``(1 + ceil(100 / n_features)) * n_features`` columns (one round's
-    held in memory beside ``X`` at a time); ``partial_fit`` and
-    warm-started fits do not do it. If
-    no feature passes, the network learned nothing about ``y`` that a
-    shuffled column does not give: it keeps the most important feature and
-    warns that the fit found nothing.
+    other columns; each round more steadies the columns whose p-values lie
+    near the bar (docs/benchmarks/archive/shadow_rounds.md and
+    shadow_budget.md). ``feature_importances_`` is then the geometric mean
+    over the test's networks, ``shadow_importances_`` holds the shadows',
+    and ``coefs_`` stays the network trained without them. With mini-batches
+    the test's networks train at 4 times ``learning_rate``, at most 0.8 (or
+    ``learning_rate`` where that is higher): SGD's pull on the columns that
+    carry nothing grows with the learning rate, and the shadows fall further
+    below the features that hold. They train for as many times fewer epochs
+    (``max_iter`` times ``learning_rate`` over their rate, rounded up): as
+    long as the first network in learning rate times steps. This costs 9 to
+    24 more fits (3 to 8 times 3/4 of the first network's steps at the
+    defaults), each on ``(1 + ceil(100 / n_features)) * n_features`` columns
+    (one round's held in memory beside ``X`` at a time); ``partial_fit`` and
+    warm-started fits do not do it. If no feature passes, the network
+    learned nothing about ``y`` that a shuffled column does not give: it
+    keeps the most important feature and warns that the fit found nothing.
 """
 
 _COMMON_PARAMETERS = """
@@ -284,8 +286,9 @@ ATTRIBUTES = """
         Importances of the shadows (copies of the columns with their rows
         permuted, ``ceil(100 / n_features)`` per column, at least 100 in all)
         in each network trained beside them, when ``threshold="auto"`` found
-        its cut weak and tested the features: 3 rounds of 3 networks, each
-        round with its own draw of the shadows (shadow ``j`` of one round is
+        its cut weak and tested the features: 3 to 8 rounds of 3 networks
+        (the most on small tables), each round with its own draw of the
+        shadows (shadow ``j`` of one round is
         another permutation than shadow ``j`` of the next). Then
         ``feature_importances_`` is the geometric mean over all those
         networks; every other fitted attribute comes from the network trained

@@ -17,10 +17,10 @@ from sgdselect._network import Layout
 from sgdselect._support import (
     MIN_SHADOWS,
     SHADOW_NETWORKS,
-    SHADOW_ROUNDS,
     late_mean,
     shadow_epochs,
     shadow_learning_rate,
+    shadow_rounds,
 )
 
 
@@ -75,13 +75,15 @@ def fit_with_shadows(
     n_epochs,
     *,
     seed,
-    n_rounds=SHADOW_ROUNDS,
+    n_rounds=None,
     n_networks=SHADOW_NETWORKS,
     groups=None,
 ):
     """Train ``n_rounds`` rounds of ``n_networks`` fresh networks on ``X``
     with shadows of every column appended, the same shadows in every network
-    of a round, other shadows in each round. Round 0's shadows are permuted
+    of a round, other shadows in each round (``n_rounds=None``: from 3 to 8,
+    as many as :func:`sgdselect._support.shadow_rounds` allows on ``X``'s
+    size). Round 0's shadows are permuted
     by ``[seed, 1]`` and its network ``k`` drawn from ``[seed, k]``; round
     ``r > 0`` appends ``r`` to both. The networks train at the learning rate
     of :func:`sgdselect._support.shadow_learning_rate` for the epochs of
@@ -109,6 +111,8 @@ def fit_with_shadows(
     n_copies = n_shadow_copies(n_features if groups is None else groups.n_decisions)
     rate = shadow_learning_rate(trainer.learning_rate, batch_size >= X.shape[0])
     epochs = shadow_epochs(n_epochs, trainer.learning_rate, rate)
+    if n_rounds is None:
+        n_rounds = shadow_rounds(X.shape[0], (1 + n_copies) * n_features, epochs)
     note = (
         ""
         if rate == trainer.learning_rate

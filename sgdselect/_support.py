@@ -54,10 +54,20 @@ SHADOW_NETWORKS = 3
 # networks. On a table of a few hundred rows the networks fit the shadows'
 # chance relations to the target, so one draw of the shadows moves the
 # features' importances themselves; the test scores a feature over every
-# round, and a rerun with another seed keeps nearly the same columns. 3
-# rounds of 3 networks were as stable as 3 of 5, at 9/15 of the cost.
-# Chosen in docs/benchmarks/archive/shadow_rounds.md.
+# round, and a rerun with another seed keeps nearly the same columns. At
+# least this many (3 rounds of 3 networks were as stable as 3 of 5, at 9/15
+# of the cost: docs/benchmarks/archive/shadow_rounds.md) ...
 SHADOW_ROUNDS = 3
+# ... and up to this many where they fit in SHADOW_WORK: the columns whose
+# p-values lie near the bar flip less with every round, to 8 (12 gained
+# nothing more). Chosen in docs/benchmarks/archive/shadow_budget.md.
+SHADOW_MAX_ROUNDS = 8
+# The training the rounds may take, in rows x network inputs (the columns
+# and their shadows) x epochs per network: a table of a few thousand rows and
+# a hundred columns trains the most rounds, the largest real table of the
+# suite (2,930 rows x 628 columns with probes) the least, so that a fit
+# there stays under a random forest's time (docs/benchmarks/real_tables.md).
+SHADOW_WORK = 5e8
 # With mini-batches, the networks of the shadow test train at this many times
 # the learning rate: SGD's pull on the columns that carry nothing grows with
 # learning_rate / batch_size, so the shadows fall further below the features
@@ -204,6 +214,17 @@ def shadow_epochs(n_epochs, learning_rate, rate):
     # Rounded first, so that a product a hair above a whole number (float
     # arithmetic) does not add an epoch.
     return max(1, math.ceil(round(n_epochs * learning_rate / rate, 6)))
+
+
+def shadow_rounds(n_samples, n_inputs, n_epochs):
+    """Rounds of the shadow test on ``n_samples`` rows with ``n_inputs``
+    network inputs (the columns and their shadows) for ``n_epochs`` epochs:
+    as many as fit in ``SHADOW_WORK`` rows x inputs x epochs, at least
+    ``SHADOW_ROUNDS`` and at most ``SHADOW_MAX_ROUNDS``. Each round makes a
+    rerun's selection steadier; small tables, where the test is noisiest,
+    train the most, at little cost."""
+    work = max(1, n_samples) * max(1, n_inputs) * max(1, n_epochs)
+    return int(min(SHADOW_MAX_ROUNDS, max(SHADOW_ROUNDS, SHADOW_WORK // work)))
 
 
 def network_mean(importances):

@@ -90,7 +90,7 @@ def test_plot_importances_bars_and_threshold(selector):
 def test_plot_importances_says_when_the_cut_is_against_shadows():
     # Graded real columns and permuted copies: nothing stands out (the
     # strongest column 1.2-2.3 robust SDs over the median, seeds 0-9), and the
-    # automatic cut is the strongest of 9 x 12 shadows.
+    # automatic cut is the strongest of 9 x 12 shadows (8 rounds of 3 networks).
     rng = np.random.RandomState(0)
     real = rng.normal(size=(400, 6))
     X = np.hstack([real, rng.permutation(real)])
@@ -98,7 +98,7 @@ def test_plot_importances_says_when_the_cut_is_against_shadows():
     fitted = SGDSupportSelector(max_iter=30, random_state=0).fit(X, y)
     assert fitted.shadow_importances_ is not None
     labels = [t.get_text() for t in plot_importances(fitted).get_legend().get_texts()]
-    assert labels[2].endswith("tested against 108 shadows in 3 rounds of 3 networks)")
+    assert labels[2].endswith("tested against 108 shadows in 8 rounds of 3 networks)")
 
 
 def test_plot_importances_support_names_and_ax(selector):

@@ -450,9 +450,9 @@ def test_shadow_test_is_per_original_column():
         warnings.simplefilter("ignore", UserWarning)
         selector.fit(frame, y)
     assert selector.pvalues_.shape == (2,)
-    # ceil(100 / 2) shadows of each of the 2 columns, per network, in 3 rounds
-    # of 3 networks.
-    assert selector.shadow_importances_.shape == (3, 3, 100)
+    # ceil(100 / 2) shadows of each of the 2 columns, per network, in 8 rounds
+    # of 3 networks (80 rows: the most rounds).
+    assert selector.shadow_importances_.shape == (8, 3, 100)
 
 
 # ------------------------------------------------------------ what is selected

@@ -727,10 +727,11 @@ def test_auto_trains_beside_shadows_when_nothing_stands_out():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         sel = SGDSupportSelector(random_state=0).fit(X, y)
-    # 24 columns: 5 shadows of each, 120 per network, 3 rounds of 3 networks;
-    # the network reported is the one trained without them (below); the
-    # importances are the geometric mean over the nine.
-    assert sel.shadow_importances_.shape == (3, 3, 120)
+    # 24 columns: 5 shadows of each, 120 per network; on 400 rows the test
+    # trains its most rounds, 8 of 3 networks; the network reported is the
+    # one trained without them (below); the importances are the geometric
+    # mean over the 24.
+    assert sel.shadow_importances_.shape == (8, 3, 120)
     assert sel.pvalues_.shape == (24,)
     # p-values in [0, 1]: 1 at or under the lowest shadow (every shadow
     # scores as high), 0 where the normal tail underflows.
@@ -803,7 +804,7 @@ def test_verbose_says_when_it_trains_beside_shadows(capsys):
     SGDSupportSelector(verbose=2, **{**FAST, "max_iter": 2}).fit(X, y)
     out = capsys.readouterr().out
     assert (
-        "training 3 rounds of 3 networks, each round beside its own 5 permuted "
+        "training 8 rounds of 3 networks, each round beside its own 5 permuted "
         "copies of every column" in out
     )
     # At 4 times the learning rate, the test's networks train for a quarter
@@ -811,8 +812,8 @@ def test_verbose_says_when_it_trains_beside_shadows(capsys):
     assert "at learning rate 0.8 for 1 epoch" in out
     # A round's three networks train side by side: one line an epoch.
     assert out.count("epoch 2: loss=") == 1
-    assert out.count("epoch 1: loss=") == 1 + 3
-    assert "shadow test, round 3 of 3" in out
+    assert out.count("epoch 1: loss=") == 1 + 8
+    assert "shadow test, round 8 of 8" in out
 
 
 @trajectory
@@ -926,10 +927,10 @@ def test_the_shadow_test_trains_faster_with_mini_batches(estimator, monkeypatch)
         factor = 1.0
     sel.fit(X, y)
     assert sel.shadow_importances_ is not None
-    # The first network on the 24 columns for 30 epochs, then 3 rounds of 3
-    # side by side beside 5 shadows of each.
+    # The first network on the 24 columns for 30 epochs, then rounds of 3
+    # side by side beside 5 shadows of each: on 400 rows, the most rounds.
     epochs = math.ceil(30 / factor)
-    assert calls == [(24, 0.1, 30, 1)] + [(24 * 6, 0.1 * factor, epochs, 3)] * 3
+    assert calls == [(24, 0.1, 30, 1)] + [(24 * 6, 0.1 * factor, epochs, 3)] * 8
 
 
 def test_a_shadow_network_that_diverges_says_so(monkeypatch):
