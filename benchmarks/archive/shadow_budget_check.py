@@ -120,7 +120,7 @@ def page(out_dir, out_md):
     for case in real_table_suite(random_state=0):
         n, d = case.X.shape
         rule = shadow_rounds(n, (1 + n_shadow_copies(d)) * d, epochs)
-        files = sorted(glob.glob(os.path.join(out_dir, f"{case.name}_*.npz")))
+        files = sorted(glob.glob(os.path.join(out_dir, f"{case.name}_[0-9]*.npz")))
         fits = {int(f.rsplit("_", 1)[1][:-4]): dict(np.load(f)) for f in files}
 
         def selection(seed, rounds, fits=fits, case=case):
@@ -236,7 +236,28 @@ def _render(res, names):
             f"| **mean, {label}** | | Jaccard {j:.3f} | | probes {p} of {o} | "
             f"downstream {s:.4f} |"
         )
-    return lines
+    return lines + ["", *DECISION]
+
+
+# The page's last paragraph: what it shows, and the decision.
+DECISION = [
+    "What it shows. Every round more steadies the columns whose p-values lie"
+    " near the bar (log10 p about -2), which flip from seed to seed: over ten"
+    " seeds the mean Jaccard climbs from 0.93 at 3 rounds to about 0.97 at 8"
+    " and stays there at 10 and 12, with no more probes kept and the same"
+    " downstream score; birth weights (189 rows, its weak columns at the bar)"
+    " settle on fewer columns, the rest on the same ones. Each round costs"
+    " 3/4 of the first network's steps, so 8 rounds on every table would have"
+    " brought the largest (ames, 2930 x 628 with probes, whose rounds already"
+    " take most of its fit) over the random forest's time.",
+    "",
+    "Decision: the test trains from 3 (`SHADOW_ROUNDS`) to 8"
+    " (`SHADOW_MAX_ROUNDS`) rounds, as many as fit in `SHADOW_WORK` = 5e8"
+    " rows x network inputs x epochs (`sgdselect._support.shadow_rounds`):"
+    " 8 on every real table but customer churn (4), credit scoring (7) and"
+    " ames (3). The suite's time and the defaults against Boruta and the"
+    " forest are in `docs/benchmarks/real_tables.md`.",
+]
 
 
 if __name__ == "__main__":
